@@ -1,0 +1,90 @@
+"""The command line: thin commands over the library's functions."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import Errors, TenderlensError
+from .ingest import IngestOptions, parse_pages
+from .pipeline import Pipeline, scan
+from .report import FORMATS, render, to_json
+
+SUFFIX = {"json": ".json", "table": ".txt"}
+
+
+@click.group()
+@click.version_option(__version__, prog_name="tenderlens")
+def cli() -> None:
+    """Read UK tender and health-policy documents: requirements, route, obligations."""
+
+
+@cli.command("scan")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--pages", "page_spec", help="Pages to read, e.g. '3,7-9' (PDF only).")
+@click.option("--password", help="Password of an encrypted PDF.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write one report per document here.")
+@click.option("--max-pages", type=click.IntRange(1), default=2000, show_default=True)
+@click.option("--max-chars-per-page", type=click.IntRange(1), default=50_000, show_default=True)
+@click.option("--page-timeout", type=click.FloatRange(0), default=60.0, show_default=True, help="Seconds; 0 for none.")
+@click.option("--processes", type=click.IntRange(1), help="Processes for long PDFs (default: one per CPU).")
+def scan_cli(
+    files: tuple[Path, ...],
+    page_spec: str | None,
+    password: str | None,
+    fmt: str,
+    out: Path | None,
+    max_pages: int,
+    max_chars_per_page: int,
+    page_timeout: float,
+    processes: int | None,
+) -> None:
+    """Scan FILES (PDF, DOCX, TXT, MD, HTML, OCDS JSON) and report what each demands.
+
+    Several files give one JSON object per line (JSON Lines) with --format json, or one file
+    each under --out. A file that fails gets one coded error line; the others carry on.
+    """
+    try:
+        pages = parse_pages(page_spec) if page_spec else None
+    except TenderlensError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = IngestOptions(
+        pages=pages,
+        password=password,
+        max_pages=max_pages,
+        max_chars_per_page=max_chars_per_page,
+        page_timeout=page_timeout,
+        processes=processes,
+    )
+    pipeline = Pipeline.from_names()
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for path in files:
+        try:
+            doc = scan(str(path), options, pipeline)
+        except TenderlensError as exc:
+            failed += 1
+            click.echo(str(exc), err=True)
+            continue
+        except Exception as exc:  # never a traceback, never the other documents lost
+            failed += 1
+            click.echo(Errors.E099.format(path=path, reason=f"{type(exc).__name__}: {exc}"), err=True)
+            continue
+        lines_out = fmt == "json" and len(files) > 1 and not out  # JSON Lines on stdout
+        text = to_json(doc, indent=None) if lines_out else render(doc, fmt)
+        if out:
+            target = out / (path.name + SUFFIX[fmt])
+            tmp = target.with_suffix(target.suffix + ".part")
+            tmp.write_text(text + "\n", encoding="utf-8")
+            os.replace(tmp, target)
+            click.echo(f"{path} -> {target}", err=True)
+        else:
+            click.echo(text)
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,83 @@
+"""Stages are `Document -> Document`; a `Pipeline` runs them in order and checks the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .document import Document
+from .errors import Errors, PipelineError
+
+
+class Stage(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def __call__(self, doc: Document) -> Document: ...
+
+
+@dataclass(frozen=True)
+class _Function:
+    name: str
+    function: Callable[[Document], Document]
+
+    def __call__(self, doc: Document) -> Document:
+        return self.function(doc)
+
+
+def _segment() -> Stage:
+    from .segment import segment
+
+    return _Function("segment.v1", segment)
+
+
+def _requirement_rules() -> Stage:
+    from .requirements import ModalRules
+
+    return ModalRules()
+
+
+STAGES: dict[str, Callable[[], Stage]] = {
+    "segment.v1": _segment,
+    "requirements.rules.v1": _requirement_rules,
+}
+DEFAULT_STAGES = ("segment.v1", "requirements.rules.v1")
+
+
+class Pipeline:
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        self.stages = tuple(stages)
+
+    @classmethod
+    def from_names(cls, names: Iterable[str] = DEFAULT_STAGES) -> Pipeline:
+        stages = []
+        for name in names:
+            if name not in STAGES:
+                raise PipelineError(Errors.E302, name=name, known=", ".join(sorted(STAGES)))
+            stages.append(STAGES[name]())
+        return cls(stages)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(stage.name for stage in self.stages)
+
+    def __call__(self, doc: Document) -> Document:
+        for stage in self.stages:
+            result = stage(doc)
+            if not isinstance(result, Document):
+                raise PipelineError(Errors.E301, name=stage.name, type_name=type(result).__name__)
+            doc = result
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            yield self(doc)
+
+
+def scan(path: str, options: object = None, pipeline: Pipeline | None = None) -> Document:
+    """Read ``path`` and run the pipeline over it (the default stages when none is given)."""
+    from .ingest import IngestOptions, read
+
+    doc = read(path, options if isinstance(options, IngestOptions) else None)
+    return (pipeline or Pipeline.from_names())(doc)

@@ -1,0 +1,114 @@
+"""Split a Document into units: sentences, clauses, list items and table rows.
+
+A spaCy tokenizer (`spacy.blank("en")`) with tender abbreviations as special cases, and its
+rule-based sentencizer, split paragraphs and list items; headings and table rows are one unit
+each. A sentence made only of a clause number ("14.2.", "(a)") joins the sentence after it. Units
+are char offsets into `Document.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from .document import BlockKind, Document
+
+ABBREVIATIONS = (
+    "No.",
+    "no.",
+    "Nos.",
+    "approx.",
+    "Approx.",
+    "para.",
+    "paras.",
+    "Para.",
+    "cl.",
+    "Cl.",
+    "Sch.",
+    "sch.",
+    "Ref.",
+    "ref.",
+    "St.",
+    "Dr.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "vs.",
+    "v.",
+    "incl.",
+    "excl.",
+    "Ltd.",
+    "Co.",
+    "Art.",
+    "reg.",
+    "Reg.",
+    "s.",
+    "ss.",
+    "p.",
+    "pp.",
+    "min.",
+    "max.",
+    "Fig.",
+)
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@lru_cache(maxsize=1)
+def tokenizer_pipeline() -> Any:
+    """spacy.blank('en') with the sentencizer and the abbreviations above kept whole."""
+    import spacy
+    from spacy.symbols import ORTH
+
+    nlp: Any = spacy.blank("en")
+    for abbreviation in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def segment(doc: Document) -> Document:
+    """Return ``doc`` with its units set, in reading order."""
+    nlp = tokenizer_pipeline()
+    units: list[tuple[int, int]] = []
+    prose = [b for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)]
+    sentences = {}
+    texts = (doc.text[b.start : b.end] for b in prose)
+    for block, parsed in zip(prose, nlp.pipe(texts, batch_size=256), strict=True):
+        sentences[block.start] = [(block.start + s.start_char, block.start + s.end_char) for s in parsed.sents]
+    for block in doc.blocks:
+        if block.kind in (BlockKind.HEADING, BlockKind.TABLE_ROW):
+            units.append((block.start, block.end))
+        else:
+            units.extend(_merge_markers(doc.text, sentences[block.start]))
+    return replace(doc, units=tuple(_strip(doc.text, units)))
+
+
+def _merge_markers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    carry: int | None = None
+    for start, end in spans:
+        if carry is not None:
+            start, carry = carry, None
+        if len(_WORD.findall(text[start:end])) < 2 and end < spans[-1][1]:
+            carry = start
+            continue
+        merged.append((start, end))
+    if carry is not None and merged:
+        merged[-1] = (merged[-1][0], spans[-1][1])
+    elif carry is not None:
+        merged.append((carry, spans[-1][1]))
+    return merged
+
+
+def _strip(text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for start, end in units:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
