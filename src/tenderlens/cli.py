@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import Errors, TenderlensError
+from .errors import Errors, TenderlensError, TenderlensWarning
 from .ingest import IngestOptions, parse_pages
 from .pipeline import Pipeline, scan
 from .report import FORMATS, render, to_json
@@ -67,7 +68,9 @@ def scan_cli(
     failed = 0
     for path in files:
         try:
-            doc = scan(str(path), options, pipeline)
+            with warnings.catch_warnings():  # reported below, one coded line each
+                warnings.simplefilter("ignore", TenderlensWarning)
+                doc = scan(str(path), options, pipeline)
         except TenderlensError as exc:
             failed += 1
             click.echo(str(exc), err=True)
@@ -76,6 +79,8 @@ def scan_cli(
             failed += 1
             click.echo(Errors.E099.format(path=path, reason=f"{type(exc).__name__}: {exc}"), err=True)
             continue
+        for warning in doc.warnings:
+            click.echo(warning, err=True)
         lines_out = fmt == "json" and len(files) > 1 and not out  # JSON Lines on stdout
         text = to_json(doc, indent=None) if lines_out else render(doc, fmt)
         if out:

@@ -55,7 +55,8 @@ def read(path: str | Path, options: IngestOptions | None = None) -> Document:
     options = options or IngestOptions()
     path = Path(path)
     try:
-        head = path.open("rb").read(2048)
+        with path.open("rb") as handle:
+            head = handle.read(2048)
     except OSError as exc:
         raise IngestError(Errors.E002, path=path, reason=exc.strerror or exc) from None
     if not head:
@@ -185,7 +186,7 @@ def _furniture(layouts: list[PageLayout]) -> set[tuple[int, int]]:
     for p, layout in enumerate(layouts):
         lines = [(i, it) for i, it in enumerate(layout.items) if isinstance(it, TextLine)]
         for i, line in lines[:3] + lines[-3:]:
-            margin = 0.12 * layout.height
+            margin = 0.08 * layout.height
             if line.bbox[1] < margin or line.bbox[3] > layout.height - margin:
                 candidates.append((p, i, line.text))
     per_page: dict[str, set[int]] = {}

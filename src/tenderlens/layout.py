@@ -23,6 +23,7 @@ from typing import Any
 from .document import BBox
 
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less sit on one line
+COLUMN_GAP = 14.0  # points: a wider gap between two words on one line may be a column gutter
 OCR_RESOLUTION = 300
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
@@ -63,7 +64,7 @@ class PageLimits:
     ocr: bool = True
 
 
-class _PageTimeout(Exception):
+class _PageTimeout(BaseException):  # not an Exception, so pdfminer cannot swallow or wrap it
     pass
 
 
@@ -129,9 +130,10 @@ def page_layout(page: Any, limits: PageLimits) -> PageLayout:
     words = [
         w for w in page.extract_words(extra_attrs=["size", "fontname"]) if not any(_inside(w, t.bbox) for t in tables)
     ]
-    lines = _lines(words)
-    gutter = _gutter(lines, layout.width)
-    if gutter is not None:
+    gutter = _gutter(_lines(words, gap=COLUMN_GAP), layout.width)
+    if gutter is None:
+        lines = _lines(words)
+    else:
         layout.columns = 2
         lines = _lines_by_column(words, gutter)
     layout.items = _reading_order(lines, tables)
@@ -168,17 +170,29 @@ def _inside(word: dict[str, Any], bbox: BBox) -> bool:
     return bool(bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3])
 
 
-def _lines(words: list[dict[str, Any]], column: int = 0) -> list[TextLine]:
-    """Group words into lines by their tops, left to right within a line."""
-    lines: list[list[dict[str, Any]]] = []
+def _group(words: list[dict[str, Any]], gap: float | None = None) -> list[list[dict[str, Any]]]:
+    """Words grouped into lines by their tops, left to right; split where a gap exceeds ``gap``."""
+    rows: list[list[dict[str, Any]]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(word["top"] - lines[-1][0]["top"]) <= LINE_TOLERANCE:
-            lines[-1].append(word)
+        if rows and abs(word["top"] - rows[-1][0]["top"]) <= LINE_TOLERANCE:
+            rows[-1].append(word)
         else:
-            lines.append([word])
+            rows.append([word])
+    groups = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        groups.append([row[0]])
+        for word in row[1:]:
+            if gap is not None and word["x0"] - groups[-1][-1]["x1"] > gap:
+                groups.append([word])
+            else:
+                groups[-1].append(word)
+    return groups
+
+
+def _lines(words: list[dict[str, Any]], column: int = 0, gap: float | None = None) -> list[TextLine]:
     out = []
-    for group in lines:
-        group.sort(key=lambda w: w["x0"])
+    for group in _group(words, gap):
         bbox = (
             min(w["x0"] for w in group),
             min(w["top"] for w in group),
@@ -193,7 +207,7 @@ def _lines(words: list[dict[str, Any]], column: int = 0) -> list[TextLine]:
 
 
 def _gutter(lines: list[TextLine], width: float) -> float | None:
-    """The x of a column gutter crossed by few lines, with many lines on each side, or None."""
+    """The x of a column gutter crossed by few line segments, with many on each side, or None."""
     body = [ln for ln in lines if len(ln.text) > 3]
     if len(body) < 16 or width <= 0:
         return None
@@ -213,14 +227,15 @@ def _gutter(lines: list[TextLine], width: float) -> float | None:
 
 
 def _lines_by_column(words: list[dict[str, Any]], gutter: float) -> list[TextLine]:
-    """Lines on a two-column page; words of lines that cross the gutter stay full width."""
-    full = _lines(words)
-    spanning = [ln for ln in full if ln.bbox[0] < gutter - 2 and ln.bbox[2] > gutter + 2]
-    span_tops = [ln.bbox[1] for ln in spanning]
-    rest = [w for w in words if not any(abs(w["top"] - top) <= LINE_TOLERANCE for top in span_tops)]
-    left = _lines([w for w in rest if w["x1"] <= gutter + 2], column=1)
-    right = _lines([w for w in rest if w["x1"] > gutter + 2], column=2)
-    return spanning + left + right
+    """Lines on a two-column page; runs of words that cross the gutter stay full width."""
+    spanning: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for group in _group(words, COLUMN_GAP):
+        crosses = group[0]["x0"] < gutter - 2 and group[-1]["x1"] > gutter + 2
+        (spanning if crosses else rest).extend(group)
+    left = [w for w in rest if (w["x0"] + w["x1"]) / 2 <= gutter]
+    right = [w for w in rest if (w["x0"] + w["x1"]) / 2 > gutter]
+    return _lines(spanning) + _lines(left, column=1) + _lines(right, column=2)
 
 
 def _reading_order(lines: list[TextLine], tables: list[TableGrid]) -> list[TextLine | TableGrid]:
