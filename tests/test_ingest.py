@@ -194,6 +194,7 @@ def test_page_with_100k_tiny_characters(dense_pdf):
     _expect(dense_pdf, "E009")
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the alarm may hit a finaliser
 def test_page_timeout(dense_pdf):
     _expect(dense_pdf, "E010", IngestOptions(max_chars_per_page=200_000, page_timeout=0.05))
 

@@ -33,9 +33,10 @@ def test_default_pipeline_finds_requirements_with_modal_rules():
             (BlockKind.PARAGRAPH, "The Trust may terminate the contract. 'Working Day' shall mean a weekday."),
         ]
     )
-    out = Pipeline.from_names()(doc)
+    rules = Pipeline.from_names(["segment.v1", "requirements.rules.v1"])
+    out = rules(doc)
     assert [(out.text[f.evidence.start : f.evidence.end], f.label) for f in out.findings] == [
         ("The Supplier shall host all data in the UK.", "mandatory"),
         ("Bidders should offer training.", "desirable"),
     ]
-    assert list(Pipeline.from_names().pipe([doc, doc]))[1] == out
+    assert list(rules.pipe([doc, doc]))[1] == out

@@ -93,3 +93,63 @@ def scan_cli(
             click.echo(text)
     if failed:
         sys.exit(1)
+
+
+@cli.command("train")
+@click.argument("task")
+@click.option("--config", "config_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "extra", multiple=True, type=click.Path(exists=True, path_type=Path), help="More JSONL/CSV.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Model folder to write.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+def train_cli(task: str, config_path: Path, extra: tuple[Path, ...], output: Path | None, device: str) -> None:
+    """Train every head of TASK from its config (and --data) and write a model folder."""
+    from .train import train
+
+    try:
+        folder = train(task, config_path, extra=extra, output=output, device=device, progress=_progress)
+    except TenderlensError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(str(folder))
+
+
+@cli.command("evaluate")
+@click.argument("task")
+@click.option("--model", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--data", multiple=True, type=click.Path(exists=True, path_type=Path), help="Default: the test split.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write metrics.json and metrics.md here.")
+def evaluate_cli(task: str, folder: Path | None, data: tuple[Path, ...], out: Path | None) -> None:
+    """Per-label precision, recall and F1, micro and macro, and a confusion matrix."""
+    import json
+
+    from .models import latest
+    from .train import evaluate, metrics_markdown
+
+    folder = folder or latest(task)
+    if folder is None:
+        raise click.ClickException(f"no model folder for {task!r}; pass --model")
+    try:
+        results = evaluate(task, folder, data)
+    except TenderlensError as exc:
+        raise click.ClickException(str(exc)) from None
+    text = metrics_markdown(results)
+    click.echo(text)
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "metrics.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+        (out / "metrics.md").write_text(text, "utf-8")
+
+
+@cli.command("models")
+def models_cli() -> None:
+    """Installed models, their versions and headline metrics, and the device in use."""
+    from .encode import resolve_device
+    from .models import installed
+
+    click.echo(f"device: {resolve_device('auto')}")
+    for meta in installed():
+        headline = [f"{head} macro-F1 {m['macro']['f1']:.3f}" for head, m in meta.get("metrics", {}).get("test", {}).items()]
+        click.echo(f"{meta['task']:<13} {meta['version']:<9} {meta['folder']}  test: {', '.join(headline)}")
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)

@@ -168,7 +168,7 @@ def _check(path: Path, layouts: list[PageLayout]) -> tuple[str, ...]:
 
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?-?\s*\d{1,4}\s*-?(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
 _LIST_MARKER = re.compile(
-    r"(?:[•●▪◦‣∙·■□➢✓\-–—*]\s+"  # bullets
+    r"(?:[•●▪◦‣∙·■□➢✓*\uf000-\uf0ff]\s*|[\-–—]\s+|o\s+"  # bullets, symbol-font bullets, 'o' sub-bullets
     r"|\(?[a-z]{1,2}\)\s+|\(?[ivxlc]{1,6}\)\s+|\(?[A-Z]\)\s+"  # (a) a) (iv) (A)
     r"|\d{1,3}(?:\.\d{1,3})+\.?\s+|\d{1,3}[.)]\s+"  # 3.2.1  1.  1)
     r"|[A-Z]{1,3}[:\-]?\d{1,3}[.:]?\s+)"  # F:12  SR-3
@@ -260,8 +260,8 @@ def _starts_block(pending: list[TextLine], line: TextLine, body_size: float) -> 
         return True
     if _is_heading(line, body_size):
         return abs(line.size - previous.size) > 0.5 or line.bbox[1] - previous.bbox[3] > line.size
-    if _LIST_MARKER.match(line.text):
-        return True
+    if _LIST_MARKER.match(line.text) or previous.text.rstrip().endswith((":", ";")):
+        return True  # a new item, or the line after a lead-in or after an item of a list
     if line.column != previous.column:
         return True
     height = max(previous.bbox[3] - previous.bbox[1], 1.0)

@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -80,11 +81,15 @@ def deadline(seconds: float) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    # the alarm can land in a finaliser, where Python swallows the exception: check the clock too
+    if time.monotonic() - started > seconds:
+        raise _PageTimeout
 
 
 def read_pages(path: str, password: str | None, numbers: Sequence[int], limits: PageLimits) -> list[PageLayout]:

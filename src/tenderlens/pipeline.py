@@ -38,11 +38,26 @@ def _requirement_rules() -> Stage:
     return ModalRules()
 
 
+def _requirement_model() -> Stage:
+    from .requirements import RequirementModel
+
+    return RequirementModel()
+
+
+def _requirements() -> Stage:
+    """The shipped model when there is one, else the modal-verb rules."""
+    from .models import latest
+
+    return _requirement_model() if latest("requirements") else _requirement_rules()
+
+
 STAGES: dict[str, Callable[[], Stage]] = {
     "segment.v1": _segment,
     "requirements.rules.v1": _requirement_rules,
+    "requirements.minilm-head.v1": _requirement_model,
+    "requirements": _requirements,
 }
-DEFAULT_STAGES = ("segment.v1", "requirements.rules.v1")
+DEFAULT_STAGES = ("segment.v1", "requirements")
 
 
 class Pipeline:

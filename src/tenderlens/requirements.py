@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -96,3 +99,145 @@ def requirement_findings(
             )
         )
     return findings
+
+
+# -- the trained head ---------------------------------------------------------------------------
+
+CATEGORIES = (
+    "technical", "functional", "information_governance", "clinical_safety", "service_levels", "staffing",
+    "commercial", "legal", "social_value_environment", "reporting", "implementation", "other",
+)
+_PERMISSION = re.compile(r"\b(may|can|could|reserves the right|is entitled|at its (sole )?discretion)\b", re.I)
+_IMPERATIVE = re.compile(
+    r"^(?:[\w.()]{1,8}\s+)?(provide|describe|ensure|demonstrate|confirm|submit|maintain|supply|deliver|comply|give|"
+    r"explain|set out|detail|state|outline|identify|include|support|offer|evidence|agree|notify|attend|complete|"
+    r"hold|have|be|use|record|report|make|keep|meet|undertake|produce|publish|appoint)\b",
+    re.I,
+)
+_TABLE_MANDATORY = re.compile(r"\|\s*(mandatory|essential|must|pass\s*/\s*fail|required|yes)\s*(\||$)", re.I)
+_TABLE_DESIRABLE = re.compile(r"\|\s*(desirable|optional|preferred|nice to have|should|scored)\s*(\||$)", re.I)
+_WORDS = re.compile(r"[A-Za-z]+")
+
+LEXICAL = (
+    "mandatory_word", "desirable_word", "permission_word", "not_a_duty", "imperative", "lead_in",
+    "ends_colon", "table_mandatory", "table_desirable", "lowercase_start", "short", "shouting",
+    "context_mandatory", "context_desirable", "log_words",
+)
+
+
+def lexical_features(text: str, lead_in: str | None = None) -> list[float]:
+    """Cues that embeddings blur: modal verbs, lead-ins, priority columns, fragments."""
+    words = _WORDS.findall(text)
+    letters = "".join(words)
+    body = re.sub(r"^\W*(?:[\dA-Za-z]{1,3}[.)]|\(?[ivx]{1,5}\)|\d+(?:\.\d+)+\.?)\s+", "", text.strip())
+    return [
+        float(bool(MANDATORY.search(text))),
+        float(bool(DESIRABLE.search(text))),
+        float(bool(_PERMISSION.search(text))),
+        float(bool(NOT_A_DUTY.search(text))),
+        float(bool(_IMPERATIVE.match(body))),
+        float(lead_in is not None),
+        float(text.rstrip().endswith(":")),
+        float(bool(_TABLE_MANDATORY.search(text))),
+        float(bool(_TABLE_DESIRABLE.search(text))),
+        float(body[:1].islower()),
+        float(len(words) < 5),
+        float(len(letters) > 3 and sum(c.isupper() for c in letters) > 0.8 * len(letters)),
+        float(lead_in is not None and bool(MANDATORY.search(lead_in))),
+        float(lead_in is not None and bool(DESIRABLE.search(lead_in))),
+        float(np.log1p(len(words)) / 5),
+    ]
+
+
+def features(embeddings: NDArray[np.float32], texts: Sequence[str], lead_ins: Sequence[str | None]) -> NDArray[np.float64]:
+    lexical = np.array([lexical_features(t, c) for t, c in zip(texts, lead_ins, strict=True)], dtype=np.float64)
+    return np.hstack([embeddings.astype(np.float64), lexical.reshape(len(texts), len(LEXICAL))])
+
+
+def modal_cues(texts: Sequence[str], lead_ins: Sequence[str | None], proba: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Let an unambiguous modal verb decide mandatory vs desirable; the head decides whether a duty.
+
+    Columns follow `LABELS`. Where the text (or, failing that, its lead-in) has a mandatory cue and
+    no desirable one, the larger of the two modality scores goes to mandatory, and vice versa.
+    """
+    out = proba.copy()
+    for i, (text, lead_in) in enumerate(zip(texts, lead_ins, strict=True)):
+        cue = _cue(text)
+        if cue is None and lead_in:
+            cue = _cue(lead_in)
+        if cue is not None:
+            low, high = sorted(out[i, 1:])
+            out[i, 1:] = (high, low) if cue == "mandatory" else (low, high)
+    return out
+
+
+def _cue(text: str) -> str | None:
+    mandatory, desirable = bool(MANDATORY.search(text)), bool(DESIRABLE.search(text))
+    if mandatory != desirable:
+        return "mandatory" if mandatory else "desirable"
+    return None
+
+
+class RequirementModel:
+    """MiniLM embeddings plus lexical cues -> none | mandatory | desirable, and a category."""
+
+    def __init__(self, folder: str | Path | None = None, encoder: Any = None) -> None:
+        from .models import latest, load_folder
+
+        folder = folder or latest("requirements")
+        if folder is None:
+            from .errors import Errors, ModelError
+
+            raise ModelError(Errors.E201, path="models/", name="a requirements-* model folder")
+        self.heads, self.config, self.meta = load_folder(folder)
+        self.name = f"requirements.minilm-head.{self.meta['version']}"
+        self._encoder = encoder
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from .encode import shared_encoder
+
+            self._encoder = shared_encoder()
+        return self._encoder
+
+    @property
+    def classes_(self) -> NDArray[Any]:
+        return self.heads["requirement"].classes_
+
+    def predict_proba(self, texts: Sequence[str], lead_ins: Sequence[str | None] | None = None) -> NDArray[np.float64]:
+        X = features(self.encoder.encode(list(texts)), texts, lead_ins or [None] * len(texts))
+        return self.heads["requirement"].predict_proba(X)
+
+    def predict_category(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        if not texts:
+            return []
+        X = self.encoder.encode(list(texts)).astype(np.float64)
+        proba = self.heads["category"].predict_proba(X)
+        classes = self.heads["category"].classes_
+        return [(str(classes[i]), float(p[i])) for p, i in zip(proba, proba.argmax(axis=1), strict=True)]
+
+    def __call__(self, doc: Document) -> Document:
+        from .segment import lead_ins
+
+        contexts = lead_ins(doc)
+        chosen = [(u, c) for u, c in zip(doc.units, contexts, strict=True) if _eligible(doc, u[0])]
+        units = [u for u, _ in chosen]
+        texts = [doc.text[s:e] for s, e in units]
+        contexts_chosen = [c for _, c in chosen]
+        proba = self.predict_proba(texts, contexts_chosen)[:, [list(self.classes_).index(label) for label in LABELS]]
+        findings = requirement_findings(doc, units, modal_cues(texts, contexts_chosen, proba), self.name)
+        categories = self.predict_category([f.evidence.text for f in findings])
+        contexts_by_start = {u[0]: c for u, c in chosen}
+        findings = [
+            replace(
+                f,
+                attrs={
+                    **f.attrs,
+                    "category": category,
+                    **({"lead_in": contexts_by_start[f.evidence.start]} if contexts_by_start.get(f.evidence.start) else {}),
+                },
+            )
+            for f, (category, _) in zip(findings, categories, strict=True)
+        ]
+        return doc.with_findings(findings)

@@ -112,3 +112,31 @@ def _strip(text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if end > start:
             out.append((start, end))
     return out
+
+
+def lead_ins(doc: Document) -> list[str | None]:
+    """For each unit, the lead-in it hangs from ("The Supplier shall:"), or None.
+
+    A unit ending in a colon (or holding one and ending in the semicolon of a first item) opens a
+    list; the list items (and table rows) that follow it take it as their lead-in until a
+    paragraph or heading closes the list.
+    """
+    out: list[str | None] = []
+    current: str | None = None
+    previous = ""
+    for start, end in doc.units:
+        block = doc.block_at(start)
+        kind = block.kind if block else BlockKind.PARAGRAPH
+        text = doc.text[start:end]
+        listed = kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW) or previous.endswith((":", ";", " and", " or"))
+        if current is not None and listed:
+            out.append(current)
+        else:
+            out.append(None)
+            current = None
+        previous = text.rstrip()
+        if previous.endswith(":"):
+            current = text
+        elif previous.endswith(";") and ":" in previous:  # "... shall include: (a) the first item;"
+            current = previous[: previous.index(":") + 1]
+    return out

@@ -1,0 +1,74 @@
+"""Model cards: the README.md of a model folder, written from its meta.json and config."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+INTENDED = {
+    "requirements": (
+        "Decide for each unit (sentence, clause, list item, table row) of a UK tender, contract or NHS policy "
+        "text whether it is a mandatory requirement, a desirable one, or not a requirement (docs/labels.md "
+        "section 1), and give a requirement its category."
+    ),
+}
+LIMITS = {
+    "requirements": (
+        "Trained on text the project authored, in English, in the style of UK public-sector procurement. "
+        "Units come from the project's segmenter: a sentence split wrongly is classified wrongly. Duties "
+        "phrased as plain statements of fact, and obligations that live only in a table's header, are the "
+        "common misses. It does not judge whether a requirement is lawful or proportionate."
+    ),
+}
+
+
+def _table(metrics: Mapping[str, Any]) -> list[str]:
+    lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label, m in metrics["per_label"].items():
+        lines.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    for average in ("micro", "macro"):
+        m = metrics[average]
+        lines.append(f"| *{average}* | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | |")
+    if "accuracy" in metrics:
+        lines.append(f"\nAccuracy {metrics['accuracy']:.3f} over {metrics['support']} units.")
+    return lines
+
+
+def model_card(meta: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    task = meta["task"]
+    lines = [
+        "---",
+        "license: apache-2.0",
+        "language: en",
+        "base_model: sentence-transformers/all-MiniLM-L6-v2",
+        f"tags: [tenderlens, {task}]",
+        "---",
+        f"# tenderlens {task} {meta['version']}",
+        "",
+        "## Intended use",
+        INTENDED.get(task, f"The {task} heads of tenderlens."),
+        "",
+        "Out of scope: legal advice; documents not in English; scanned pages whose OCR failed.",
+        "",
+        "## Model",
+        f"Linear heads (scikit-learn logistic regression, weights in `weights.npz`) over {meta['encoder']}"
+        " embeddings, plus lexical cues where the config says so. Seed "
+        f"{meta['seed']}; trained on {meta['device']}; commit {meta.get('git_commit') or 'unknown'}; "
+        f"created {meta['created']}.",
+        "",
+        "## Training data",
+        "The project's authored corpora (see `corpora/README.md`), split by document: "
+        + ", ".join(f"{k} {v} units" for k, v in meta["units"].items())
+        + ". Checksums of every file are in `meta.json`.",
+        "",
+        "## Evaluation",
+    ]
+    for split, heads in meta["metrics"].items():
+        for head, metrics in heads.items():
+            lines += ["", f"### {head} on {split}", "", *_table(metrics)]
+    if meta.get("real"):
+        lines += ["", "## On real documents (../shared/evalset, never trained on)", "", meta["real"]]
+    lines += ["", "## Limitations", LIMITS.get(task, "See the datasheet of its corpus."), ""]
+    lines += ["## Config", "```json", json.dumps(config, indent=2, sort_keys=True), "```", ""]
+    return "\n".join(lines)

@@ -1,0 +1,160 @@
+"""Trained heads and the model folders that hold them.
+
+A head is linear over feature vectors (MiniLM embeddings plus a few lexical features), fitted
+with scikit-learn and served with numpy, speaking sklearn's inference contract (`classes_`,
+`predict_proba`). Weights are stored as `.npz` (no pickle). A model folder
+`models/<task>-<version>/` holds the weights, `config.json`, `meta.json` (version, date, commit,
+corpus checksums, seed, metrics and the sha256 of every file) and `README.md`, the model card.
+Loading checks every checksum and refuses unknown files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .corpus import sha256
+from .errors import Errors, ModelError
+
+META = "meta.json"
+CARD = "README.md"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+class LinearHead:
+    """Softmax (one label per row) or independent sigmoids (multi-label) over feature rows."""
+
+    def __init__(self, *, multilabel: bool = False, C: float = 1.0, balanced: bool = True, seed: int = 0) -> None:
+        self.multilabel = multilabel
+        self.C = C
+        self.balanced = balanced
+        self.seed = seed
+
+    def fit(self, X: NDArray[np.floating[Any]], y: Sequence[Any]) -> LinearHead:
+        from sklearn.linear_model import LogisticRegression
+
+        weight = "balanced" if self.balanced else None
+        if self.multilabel:
+            classes = sorted({label for labels in y for label in labels})
+            coefs, intercepts = [], []
+            for label in classes:
+                target = np.array([label in labels for labels in y], dtype=int)
+                model = LogisticRegression(C=self.C, class_weight=weight, max_iter=3000, random_state=self.seed)
+                model.fit(X, target)
+                coefs.append(model.coef_[0])
+                intercepts.append(model.intercept_[0])
+            self.classes_ = np.array(classes)
+            self.coef_ = np.array(coefs)
+            self.intercept_ = np.array(intercepts)
+        else:
+            model = LogisticRegression(C=self.C, class_weight=weight, max_iter=3000, random_state=self.seed)
+            model.fit(X, np.asarray(y))
+            self.classes_ = model.classes_
+            if len(self.classes_) == 2:  # sklearn keeps one row for two classes; make it a softmax pair
+                self.coef_ = np.vstack([-model.coef_[0] / 2, model.coef_[0] / 2])
+                self.intercept_ = np.array([-model.intercept_[0] / 2, model.intercept_[0] / 2])
+            else:
+                self.coef_ = model.coef_
+                self.intercept_ = model.intercept_
+        return self
+
+    def decision_function(self, X: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
+        return np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+
+    def predict_proba(self, X: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
+        scores = self.decision_function(X)
+        if self.multilabel:
+            return np.asarray(1 / (1 + np.exp(-scores)))
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+
+    def predict(self, X: NDArray[np.floating[Any]]) -> NDArray[Any]:
+        proba = self.predict_proba(X)
+        if self.multilabel:
+            return proba >= 0.5
+        return self.classes_[proba.argmax(axis=1)]
+
+    def arrays(self, prefix: str) -> dict[str, NDArray[Any]]:
+        return {
+            f"{prefix}.coef": self.coef_,
+            f"{prefix}.intercept": self.intercept_,
+            f"{prefix}.classes": self.classes_.astype(str),
+            f"{prefix}.multilabel": np.array(self.multilabel),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, NDArray[Any]], prefix: str) -> LinearHead:
+        head = cls(multilabel=bool(arrays[f"{prefix}.multilabel"]))
+        head.coef_ = arrays[f"{prefix}.coef"]
+        head.intercept_ = arrays[f"{prefix}.intercept"]
+        head.classes_ = arrays[f"{prefix}.classes"]
+        return head
+
+
+def save_folder(
+    folder: Path,
+    heads: Mapping[str, LinearHead],
+    *,
+    config: Mapping[str, Any],
+    meta: Mapping[str, Any],
+    card: str,
+) -> None:
+    """Write weights, config, meta (with the sha256 of every file) and the model card."""
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays: dict[str, NDArray[Any]] = {}
+    for name, head in heads.items():
+        arrays.update(head.arrays(name))
+    weights = folder / "weights.npz"
+    with weights.open("wb") as handle:  # a file handle keeps numpy from adding a suffix
+        np.savez(handle, **arrays)
+    (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", "utf-8")
+    (folder / CARD).write_text(card, "utf-8")
+    checked = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.name not in (META,)}
+    (folder / META).write_text(json.dumps({**meta, "files": checked}, indent=2) + "\n", "utf-8")
+
+
+def load_folder(folder: str | Path) -> tuple[dict[str, LinearHead], dict[str, Any], dict[str, Any]]:
+    """Heads, config and meta of a model folder, after checking every file against meta.json."""
+    folder = Path(folder)
+    meta_path = folder / META
+    if not meta_path.is_file():
+        raise ModelError(Errors.E201, path=folder, name=META)
+    meta: dict[str, Any] = json.loads(meta_path.read_text("utf-8"))
+    expected: dict[str, str] = meta.get("files", {})
+    for path in folder.iterdir():
+        if path.name != META and path.name not in expected:
+            raise ModelError(Errors.E203, path=folder, name=path.name)
+    for name, digest in expected.items():
+        path = folder / name
+        if not path.is_file():
+            raise ModelError(Errors.E201, path=folder, name=name)
+        if sha256(path) != digest:
+            raise ModelError(Errors.E202, path=path)
+    config: dict[str, Any] = json.loads((folder / "config.json").read_text("utf-8"))
+    with np.load(folder / "weights.npz", allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    names = sorted({key.split(".")[0] for key in arrays})
+    return {name: LinearHead.from_arrays(arrays, name) for name in names}, config, meta
+
+
+def installed(root: Path = MODELS_DIR) -> list[dict[str, Any]]:
+    """meta.json of every model folder under ``root``."""
+    if not root.is_dir():
+        return []
+    found = []
+    for meta_path in sorted(root.glob(f"*/{META}")):
+        meta = json.loads(meta_path.read_text("utf-8"))
+        found.append({"folder": str(meta_path.parent), **meta})
+    return found
+
+
+def latest(task: str, root: Path = MODELS_DIR) -> Path | None:
+    """The newest shipped model folder for ``task`` (by version), if any."""
+    folders = sorted(p.parent for p in root.glob(f"{task}-*/{META}"))
+    return folders[-1] if folders else None

