@@ -12,10 +12,10 @@ import click
 from . import __version__
 from .errors import Errors, TenderlensError, TenderlensWarning
 from .ingest import IngestOptions, parse_pages
-from .pipeline import Pipeline, scan
+from .pipeline import DEFAULT_STAGES, Pipeline, scan
 from .report import FORMATS, render, to_json
 
-SUFFIX = {"json": ".json", "table": ".txt"}
+SUFFIX = {"json": ".json", "table": ".txt", "csv": ".csv", "xlsx": ".xlsx", "md": ".md"}
 
 
 @click.group()
@@ -34,6 +34,7 @@ def cli() -> None:
 @click.option("--max-chars-per-page", type=click.IntRange(1), default=50_000, show_default=True)
 @click.option("--page-timeout", type=click.FloatRange(0), default=60.0, show_default=True, help="Seconds; 0 for none.")
 @click.option("--processes", type=click.IntRange(1), help="Processes for long PDFs (default: one per CPU).")
+@click.option("--text-only", is_flag=True, help="Ignore OCDS procedure fields when classifying the route.")
 def scan_cli(
     files: tuple[Path, ...],
     page_spec: str | None,
@@ -44,6 +45,7 @@ def scan_cli(
     max_chars_per_page: int,
     page_timeout: float,
     processes: int | None,
+    text_only: bool,
 ) -> None:
     """Scan FILES (PDF, DOCX, TXT, MD, HTML, OCDS JSON) and report what each demands.
 
@@ -62,7 +64,10 @@ def scan_cli(
         page_timeout=page_timeout,
         processes=processes,
     )
-    pipeline = Pipeline.from_names()
+    if fmt == "xlsx" and not out:
+        raise click.UsageError("--format xlsx writes workbooks: pass --out DIR")
+    names = tuple("routes.text-only" if text_only and n == "routes" else n for n in DEFAULT_STAGES)
+    pipeline = Pipeline.from_names(names)
     if out:
         out.mkdir(parents=True, exist_ok=True)
     failed = 0
@@ -86,11 +91,14 @@ def scan_cli(
         if out:
             target = out / (path.name + SUFFIX[fmt])
             tmp = target.with_suffix(target.suffix + ".part")
-            tmp.write_text(text + "\n", encoding="utf-8")
+            if isinstance(text, bytes):
+                tmp.write_bytes(text)
+            else:
+                tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
             os.replace(tmp, target)
             click.echo(f"{path} -> {target}", err=True)
         else:
-            click.echo(text)
+            click.echo(text if isinstance(text, str) else "")
     if failed:
         sys.exit(1)
 
@@ -147,7 +155,8 @@ def models_cli() -> None:
 
     click.echo(f"device: {resolve_device('auto')}")
     for meta in installed():
-        headline = [f"{head} macro-F1 {m['macro']['f1']:.3f}" for head, m in meta.get("metrics", {}).get("test", {}).items()]
+        tests = meta.get("metrics", {}).get("test", {})
+        headline = [f"{head} macro-F1 {m['macro']['f1']:.3f}" for head, m in tests.items()]
         click.echo(f"{meta['task']:<13} {meta['version']:<9} {meta['folder']}  test: {', '.join(headline)}")
 
 

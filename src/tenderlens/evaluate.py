@@ -58,8 +58,7 @@ def requirement_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dic
         modality_right = modality_total = 0
         for gold, (doc, (start, end)) in zip(pages, docs, strict=True):
             found = [
-                f for f in stage(doc).findings
-                if f.kind is FindingKind.REQUIREMENT and start <= f.evidence.start < end
+                f for f in stage(doc).findings if f.kind is FindingKind.REQUIREMENT and start <= f.evidence.start < end
             ]
             predicted = [(tokens(f.evidence.text), f.label) for f in found]
             units = [(tokens(u["text"]), u["requirement"]) for u in gold["units"]]
@@ -133,7 +132,11 @@ def obligation_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dict
         for gold, (doc, (start, end)) in zip(pages, docs, strict=True):
             found: dict[int, tuple[set[str], set[str]]] = {}
             for f in stage(doc).findings:
-                if f.kind is FindingKind.OBLIGATION and f.attrs.get("basis") != "implied" and start <= f.evidence.start < end:
+                if (
+                    f.kind is FindingKind.OBLIGATION
+                    and f.attrs.get("basis") != "implied"
+                    and start <= f.evidence.start < end
+                ):
                     found.setdefault(f.evidence.start, (tokens(f.evidence.text), set()))[1].add(f.label)
             units = [(tokens(u["text"]), set(u["obligations"])) for u in gold["units"]]
             for unit_tokens, truth in units:

@@ -222,6 +222,11 @@ def read_ocds(path: Path) -> Document:
     for label, value in facts.items():
         builder.add_block(BlockKind.PARAGRAPH, [(f"{label}: {value}", None)])
     procedure = {k: tender[k] for k in OCDS_PROCEDURE_FIELDS if tender.get(k)}
+    procedure_span = None
+    if procedure:  # kept apart (meta.procedure_span) so that text-only routing can ignore it
+        stated = "; ".join(f"{k}: {v}" for k, v in procedure.items())
+        block = builder.add_block(BlockKind.PARAGRAPH, [(f"Procedure: {stated}", None)])
+        procedure_span = [block.start, block.end]
     meta = {
         "format": "ocds",
         "page_count": 1,
@@ -229,6 +234,7 @@ def read_ocds(path: Path) -> Document:
         "release_id": release.get("id"),
         "tag": release.get("tag"),
         "procedure": procedure,
+        "procedure_span": procedure_span,
         **{k.lower().replace(" ", "_"): v for k, v in facts.items()},
     }
     doc = builder.build(meta=meta)

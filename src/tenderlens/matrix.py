@@ -72,6 +72,10 @@ def to_csv(doc: Document) -> str:
 
 def to_markdown(doc: Document) -> str:
     lines = [f"# Compliance matrix: {_md(doc.source)}", ""]
+    if doc.route is not None:
+        r = doc.route
+        lines += [f"**Route:** {r.regime} / {r.route} (score {r.score:.2f}). {r.attrs.get('meaning', '')}", ""]
+        lines += [f"- evidence, page {e.page}: {_md(' '.join(e.text.split()))}" for e in r.evidence] + [""]
     lines.append("| " + " | ".join(COLUMNS) + " |")
     lines.append("|" + "|".join("---" for _ in COLUMNS) + "|")
     for row in rows(doc):
@@ -106,6 +110,8 @@ def to_xlsx(doc: Document) -> bytes:
     facts: list[tuple[str, Any]] = [("source", doc.source), ("pages", pages)]
     if doc.route is not None:
         facts += [("regime", doc.route.regime), ("route", doc.route.route), ("score", round(doc.route.score, 4))]
+        facts += [("what it means", str(doc.route.attrs.get("meaning", "")))]
+        facts += [(f"evidence p.{e.page}", " ".join(e.text.split())) for e in doc.route.evidence]
     facts += [
         ("mandatory", sum(r["priority"] == "Mandatory" for r in table)),
         ("desirable", sum(r["priority"] == "Desirable" for r in table)),

@@ -64,21 +64,25 @@ class LinearHead:
         return self
 
     def decision_function(self, X: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
-        return np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+        scores: NDArray[np.float64] = np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+        return scores
 
     def predict_proba(self, X: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
         scores = self.decision_function(X)
         if self.multilabel:
-            return np.asarray(1 / (1 + np.exp(-scores)))
+            sigmoid: NDArray[np.float64] = 1 / (1 + np.exp(-scores))
+            return sigmoid
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+        softmax: NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
+        return softmax
 
     def predict(self, X: NDArray[np.floating[Any]]) -> NDArray[Any]:
         proba = self.predict_proba(X)
         if self.multilabel:
             return proba >= 0.5
-        return self.classes_[proba.argmax(axis=1)]
+        labels: NDArray[Any] = self.classes_[proba.argmax(axis=1)]
+        return labels
 
     def arrays(self, prefix: str) -> dict[str, NDArray[Any]]:
         return {
@@ -97,6 +101,21 @@ class LinearHead:
         return head
 
 
+def with_lexical(
+    embeddings: NDArray[np.floating[Any]],
+    texts: Sequence[str],
+    lead_ins: Sequence[str | None],
+    lexical: Any,
+    scale: float = 1.0,
+) -> NDArray[np.float64]:
+    """Embedding rows joined by ``scale`` times the lexical features of each text.
+
+    A larger scale lets the L2-regularised heads lean more on the few lexical cues.
+    """
+    rows = np.array([lexical(t, c) for t, c in zip(texts, lead_ins, strict=True)], dtype=np.float64)
+    return np.hstack([np.asarray(embeddings, dtype=np.float64), scale * rows.reshape(len(texts), -1)])
+
+
 def save_folder(
     folder: Path,
     heads: Mapping[str, LinearHead],
@@ -112,7 +131,7 @@ def save_folder(
         arrays.update(head.arrays(name))
     weights = folder / "weights.npz"
     with weights.open("wb") as handle:  # a file handle keeps numpy from adding a suffix
-        np.savez(handle, **arrays)
+        np.savez(handle, **arrays)  # type: ignore[arg-type]
     (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", "utf-8")
     (folder / CARD).write_text(card, "utf-8")
     checked = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.name not in (META,)}

@@ -1,9 +1,7 @@
 """Regulatory obligations: explicit mentions, implicit ones, and the ones other findings imply.
 
-- explicit: an alias of the catalogue (`data/obligations.json`) is named. Aliases are matched on a
-  compact form of the text (lower case, letters, digits and '+' only) with word boundaries checked
-  on the original, so "DCB 0129", "DCB-0129", "dcb0129" and "ISO/IEC 27001:2022" all match.
-  (A token-based spaCy PhraseMatcher misses these variants because each tokenises differently.)
+- explicit: an alias of the catalogue (`data/obligations.json`) is named, found by `PhraseIndex`
+  whatever the case, spacing or hyphens ("DCB 0129", "dcb-0129", "ISO/IEC 27001:2022").
 - implicit: a multi-label head over the shared MiniLM embeddings, trained on `corpora/obligations`.
 - implied: the catalogue's implication rules ("DTAC implies DCB0129 ..."), reported with basis
   ``implied`` and the rule that implied them, citing the evidence of the obligation that implies.
@@ -12,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .document import Document, Finding, FindingKind
+from .phrases import PhraseIndex
 
 EXPLICIT_SOURCE = "obligations.catalogue.v1"
 IMPLIED_SOURCE = "obligations.implied.v1"
@@ -74,43 +72,15 @@ def catalogue(path: str | None = None) -> Catalogue:
     return Catalogue(obligations, implications)
 
 
-def _compact(text: str) -> tuple[str, list[int]]:
-    """Lower-cased letters, digits and '+', with the original offset of each kept char."""
-    chars, offsets = [], []
-    for i, char in enumerate(text):
-        if char.isalnum() or char == "+":
-            chars.append(char.lower())
-            offsets.append(i)
-    return "".join(chars), offsets
-
-
 @lru_cache(maxsize=4)
-def _alias_pattern(path: str | None = None) -> tuple[re.Pattern[str], dict[str, str]]:
-    owner: dict[str, str] = {}
-    for obligation in catalogue(path).obligations.values():
-        for alias in obligation.aliases:  # ids such as INSURANCE are everyday words: aliases only
-            compact, _ = _compact(alias)
-            if len(compact) >= 3:
-                owner.setdefault(compact, obligation.id)
-    ordered = sorted(owner, key=len, reverse=True)  # the longest alias wins at a position
-    return re.compile("|".join(re.escape(a) for a in ordered)), owner
+def _aliases(path: str | None = None) -> PhraseIndex:
+    # ids such as INSURANCE are everyday words: aliases only
+    return PhraseIndex((alias, o.id) for o in catalogue(path).obligations.values() for alias in o.aliases)
 
 
 def explicit_mentions(text: str, path: str | None = None) -> list[tuple[int, int, str]]:
     """(start, end, id) of every alias in ``text``, offsets into ``text``."""
-    pattern, owner = _alias_pattern(path)
-    compact, offsets = _compact(text)
-    found = []
-    for match in pattern.finditer(compact):
-        start = offsets[match.start()]
-        end = offsets[match.end() - 1] + 1
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022"
-        if before.isalnum() or (after.isalpha() and not match.group(0)[-1].isdigit()):
-            continue
-        found.append((start, end, owner[match.group(0)]))
-    return found
+    return _aliases(path).find(text)
 
 
 class ObligationModel:
@@ -177,7 +147,7 @@ class ObligationModel:
 def implied(found: Sequence[Finding], path: str | None = None) -> list[Finding]:
     """Obligations implied by others and not found themselves; each cites what implied it."""
     present = {f.label for f in found}
-    first = {}
+    first: dict[str, Finding] = {}
     for f in found:
         first.setdefault(f.label, f)
     out = []

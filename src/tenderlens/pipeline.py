@@ -51,13 +51,38 @@ def _requirements() -> Stage:
     return _requirement_model() if latest("requirements") else _requirement_rules()
 
 
-STAGES: dict[str, Callable[[], Stage]] = {
+def _obligations() -> Stage:
+    """Catalogue aliases, plus the implicit head when a model is shipped."""
+    from .obligations import ObligationModel
+
+    return ObligationModel()
+
+
+def _commitments() -> Stage | None:
+    from .commitments import CommitmentModel
+    from .models import latest
+
+    return CommitmentModel() if latest("commitments") else None
+
+
+def _routes(text_only: bool = False) -> Stage | None:
+    from .models import latest
+    from .routes import RouteModel
+
+    return RouteModel(text_only=text_only) if latest("routes") else None
+
+
+STAGES: dict[str, Callable[[], Stage | None]] = {
     "segment.v1": _segment,
     "requirements.rules.v1": _requirement_rules,
     "requirements.minilm-head.v1": _requirement_model,
     "requirements": _requirements,
+    "obligations": _obligations,
+    "commitments": _commitments,
+    "routes": _routes,
+    "routes.text-only": lambda: _routes(text_only=True),
 }
-DEFAULT_STAGES = ("segment.v1", "requirements")
+DEFAULT_STAGES = ("segment.v1", "requirements", "obligations", "commitments", "routes")
 
 
 class Pipeline:
@@ -70,7 +95,9 @@ class Pipeline:
         for name in names:
             if name not in STAGES:
                 raise PipelineError(Errors.E302, name=name, known=", ".join(sorted(STAGES)))
-            stages.append(STAGES[name]())
+            stage = STAGES[name]()
+            if stage is not None:  # a model stage whose model is not installed is left out
+                stages.append(stage)
         return cls(stages)
 
     @property

@@ -6,13 +6,15 @@ Reports only format what the stages found; no analysis happens here.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import textwrap
 from typing import Any
 
-from .document import SCHEMA_VERSION, Document, Finding
+from . import obligations
+from .document import SCHEMA_VERSION, Document, Finding, FindingKind
 
-FORMATS = ("table", "json")
+FORMATS = ("table", "json", "csv", "xlsx", "md")
 
 
 def to_contract(doc: Document) -> dict[str, Any]:
@@ -26,6 +28,7 @@ def to_contract(doc: Document) -> dict[str, Any]:
             "score": round(r.score, 4),
             "flags": list(r.flags),
             "source": r.source,
+            "scores": dict(r.scores),
             "evidence": [{"page": e.page, "text": e.text, "start": e.start, "end": e.end} for e in r.evidence],
             **dict(r.attrs),
         }
@@ -36,7 +39,10 @@ def to_contract(doc: Document) -> dict[str, Any]:
         "pages_read": [p.number for p in doc.pages],
         "format": doc.meta.get("format"),
         "route": route,
+        "kind": doc.meta.get("kind"),
         "findings": [_finding(f) for f in doc.findings],
+        "obligations": obligations.summary(doc),
+        "key_dates": key_dates(doc),
         "warnings": list(doc.warnings),
     }
 
@@ -73,8 +79,14 @@ def to_table(doc: Document, width: int | None = None) -> str:
     if data["route"]:
         r = data["route"]
         lines.append(f"Route: {r['regime']} / {r['route']} (score {r['score']:.2f})")
+        if r.get("flags"):
+            lines.append("  flags: " + ", ".join(r["flags"]))
         if r.get("meaning"):
             lines += textwrap.wrap(r["meaning"], width, initial_indent="  ", subsequent_indent="  ")
+        for e in r["evidence"]:
+            lines += textwrap.wrap(
+                f"p.{e['page']}: {' '.join(e['text'].split())}", width, initial_indent="  > ", subsequent_indent="    "
+            )[:2]
     for warning in doc.warnings:
         lines.append(f"! {warning}")
     lines.append("")
@@ -92,6 +104,15 @@ def to_table(doc: Document, width: int | None = None) -> str:
             extras.append("obligations: " + ", ".join(f["obligations"]))
         if extras:
             lines.append(" " * 27 + "[" + "; ".join(extras) + "]")
+    if data["obligations"]:
+        lines += ["", "Obligations:"]
+        for o in data["obligations"]:
+            basis = "implied by " + o["implied_by"] if o["status"] == "implied" else ", ".join(o["basis"])
+            lines.append(f"  {o['id']:<25} {o['status']:<8} pages {','.join(map(str, o['pages']))} ({basis})")
+            lines += textwrap.wrap(o["what_it_takes"], width - 4, initial_indent="    ", subsequent_indent="    ")[:2]
+    if data["key_dates"]:
+        lines += ["", "Key dates:"]
+        lines += [f"  {d['milestone']:<24} {d['date']:<17} p.{d['page']}  {d['text']}" for d in data["key_dates"]]
     counts: dict[str, int] = {}
     for f in doc.findings:
         counts[f"{f.kind.value}:{f.label}"] = counts.get(f"{f.kind.value}:{f.label}", 0) + 1
@@ -100,7 +121,41 @@ def to_table(doc: Document, width: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def render(doc: Document, fmt: str) -> str:
+def key_dates(doc: Document) -> list[dict[str, Any]]:
+    """Dated facts of requirement findings whose wording names a tender milestone."""
+    out = []
+    for f in doc.findings:
+        if f.kind is not FindingKind.REQUIREMENT:
+            continue
+        milestone = next((m for m in MILESTONES if re.search(MILESTONES[m], f.evidence.text, re.I)), None)
+        if milestone is None:
+            continue
+        for fact in f.attrs.get("facts", []):
+            if fact["kind"] in ("deadline", "date") and isinstance(fact["value"], str) and fact["value"][:1].isdigit():
+                out.append(
+                    {"milestone": milestone, "date": fact["value"], "text": fact["text"], "page": f.evidence.page}
+                )
+                break
+    return out
+
+
+MILESTONES = {
+    "clarification deadline": r"clarification",
+    "submission deadline": r"\b(submi|tenders? (must|should|shall) be (received|returned)|return(ed)? by|closing date)",
+    "award": r"\b(award|standstill)",
+    "contract start": r"\b(contract (start|commence)|commencement|go-live|start date)",
+}
+
+
+def render(doc: Document, fmt: str) -> str | bytes:
+    from . import matrix
+
     if fmt == "json":
         return to_json(doc)
+    if fmt == "csv":
+        return matrix.to_csv(doc)
+    if fmt == "xlsx":
+        return matrix.to_xlsx(doc)
+    if fmt == "md":
+        return matrix.to_markdown(doc)
     return to_table(doc)

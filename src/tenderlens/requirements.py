@@ -104,8 +104,18 @@ def requirement_findings(
 # -- the trained head ---------------------------------------------------------------------------
 
 CATEGORIES = (
-    "technical", "functional", "information_governance", "clinical_safety", "service_levels", "staffing",
-    "commercial", "legal", "social_value_environment", "reporting", "implementation", "other",
+    "technical",
+    "functional",
+    "information_governance",
+    "clinical_safety",
+    "service_levels",
+    "staffing",
+    "commercial",
+    "legal",
+    "social_value_environment",
+    "reporting",
+    "implementation",
+    "other",
 )
 _PERMISSION = re.compile(r"\b(may|can|could|reserves the right|is entitled|at its (sole )?discretion)\b", re.I)
 _IMPERATIVE = re.compile(
@@ -119,9 +129,21 @@ _TABLE_DESIRABLE = re.compile(r"\|\s*(desirable|optional|preferred|nice to have|
 _WORDS = re.compile(r"[A-Za-z]+")
 
 LEXICAL = (
-    "mandatory_word", "desirable_word", "permission_word", "not_a_duty", "imperative", "lead_in",
-    "ends_colon", "table_mandatory", "table_desirable", "lowercase_start", "short", "shouting",
-    "context_mandatory", "context_desirable", "log_words",
+    "mandatory_word",
+    "desirable_word",
+    "permission_word",
+    "not_a_duty",
+    "imperative",
+    "lead_in",
+    "ends_colon",
+    "table_mandatory",
+    "table_desirable",
+    "lowercase_start",
+    "short",
+    "shouting",
+    "context_mandatory",
+    "context_desirable",
+    "log_words",
 )
 
 
@@ -147,11 +169,6 @@ def lexical_features(text: str, lead_in: str | None = None) -> list[float]:
         float(lead_in is not None and bool(DESIRABLE.search(lead_in))),
         float(np.log1p(len(words)) / 5),
     ]
-
-
-def features(embeddings: NDArray[np.float32], texts: Sequence[str], lead_ins: Sequence[str | None]) -> NDArray[np.float64]:
-    lexical = np.array([lexical_features(t, c) for t, c in zip(texts, lead_ins, strict=True)], dtype=np.float64)
-    return np.hstack([embeddings.astype(np.float64), lexical.reshape(len(texts), len(LEXICAL))])
 
 
 def modal_cues(texts: Sequence[str], lead_ins: Sequence[str | None], proba: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -206,7 +223,11 @@ class RequirementModel:
         return self.heads["requirement"].classes_
 
     def predict_proba(self, texts: Sequence[str], lead_ins: Sequence[str | None] | None = None) -> NDArray[np.float64]:
-        X = features(self.encoder.encode(list(texts)), texts, lead_ins or [None] * len(texts))
+        from .models import with_lexical
+
+        scale = float(self.config.get("lexical_scale", 1.0))
+        contexts = lead_ins or [None] * len(texts)
+        X = with_lexical(self.encoder.encode(list(texts)), texts, contexts, lexical_features, scale)
         return self.heads["requirement"].predict_proba(X)
 
     def predict_category(self, texts: Sequence[str]) -> list[tuple[str, float]]:
@@ -235,7 +256,11 @@ class RequirementModel:
                 attrs={
                     **f.attrs,
                     "category": category,
-                    **({"lead_in": contexts_by_start[f.evidence.start]} if contexts_by_start.get(f.evidence.start) else {}),
+                    **(
+                        {"lead_in": contexts_by_start[f.evidence.start]}
+                        if contexts_by_start.get(f.evidence.start)
+                        else {}
+                    ),
                 },
             )
             for f, (category, _) in zip(findings, categories, strict=True)

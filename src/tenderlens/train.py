@@ -9,6 +9,7 @@ and writes `models/<task>-<version>/` with its card. `evaluate` scores a model f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import tomllib
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from numpy.typing import NDArray
 
 from . import corpus as corpora
 from .errors import Errors, ModelError
-from .models import LinearHead, save_folder
+from .models import LinearHead, save_folder, with_lexical
 
 Progress = Callable[[str], None]
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,11 +67,70 @@ def _obligation_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
     }
 
 
+def _commitment_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
+    return {
+        "commitment": Examples(
+            [u["text"] for u in units],
+            [u.get("context") for u in units],
+            [str(bool(u["commitment"])) for u in units],
+            True,
+        )
+    }
+
+
+def _route_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
+    out = {}
+    for head in ("regime", "route"):
+        chosen = [u for u in units if u.get(head)]
+        out[head] = Examples([u["text"] for u in chosen], [None] * len(chosen), [u[head] for u in chosen], True)
+    return out
+
+
+def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dict[str, Any]]:
+    """The labelled real notices of the evalset (title and description only), if present."""
+    path = evalset / "notices_dev.jsonl"
+    if not path.is_file():
+        return []
+    units = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row.get("route"):
+                text = "\n".join(p for p in (row.get("title"), row.get("description")) if p)
+                units.append(
+                    {
+                        "text": text,
+                        "route": row["route"],
+                        "regime": None,
+                        "flags": [],
+                        "meta": {"doc_id": row["id"], "file": path.name, "split": "train"},
+                    }
+                )
+    return units
+
+
 def _tasks() -> dict[str, Task]:
+    from . import commitments, routes
     from .obligations import catalogue
     from .requirements import CATEGORIES, LABELS, lexical_features
 
     return {
+        "routes": Task(
+            "routes",
+            ("text", "route"),
+            {"regime": tuple(routes.catalogue().regimes), "route": tuple(routes.catalogue().routes)},
+            frozenset(),
+            _route_examples,
+            routes.telltale_counts,
+        ),
+        "commitments": Task(
+            "commitments",
+            ("text", "commitment"),
+            {"commitment": ("True", "False")},
+            frozenset(),
+            _commitment_examples,
+            commitments.lexical_features,
+        ),
         "obligations": Task(
             "obligations",
             ("text", "obligations"),
@@ -109,7 +169,9 @@ def _validate(spec: Task, units: list[dict[str, Any]]) -> None:
         missing = [k for k in spec.required if k not in unit]
         if missing:
             raise ModelError(
-                Errors.E204, path=unit["meta"]["file"], reason=f"a unit lacks {', '.join(missing)}: {unit['text'][:60]!r}"
+                Errors.E204,
+                path=unit["meta"]["file"],
+                reason=f"a unit lacks {', '.join(missing)}: {unit['text'][:60]!r}",
             )
     for head, allowed in spec.labels.items():
         for unit in units:
@@ -118,7 +180,8 @@ def _validate(spec: Task, units: list[dict[str, Any]]) -> None:
                     raise ModelError(
                         Errors.E204,
                         path=unit["meta"]["file"],
-                        reason=f"unknown {head} label {label!r} (known: {', '.join(allowed)}); add it to the task to train it",
+                        reason=f"unknown {head} label {label!r} (known: {', '.join(allowed)}); "
+                        "list new labels under [extra_labels] in the config to train them",
                     )
 
 
@@ -130,11 +193,12 @@ def _labels_of(spec: Task, head: str, unit: dict[str, Any]) -> list[Any]:
     return list(label) if head in spec.multilabel else [label]
 
 
-def featurise(examples: Examples, embeddings: NDArray[np.float32], spec: Task) -> NDArray[np.float64]:
+def featurise(
+    examples: Examples, embeddings: NDArray[np.float32], spec: Task, scale: float = 1.0
+) -> NDArray[np.float64]:
     if not examples.lexical or spec.lexical is None:
         return embeddings.astype(np.float64)
-    lexical = np.array([spec.lexical(t, c) for t, c in zip(examples.texts, examples.lead_ins, strict=True)])
-    return np.hstack([embeddings.astype(np.float64), lexical.reshape(len(examples.texts), -1)])
+    return with_lexical(embeddings, examples.texts, examples.lead_ins, spec.lexical, scale)
 
 
 def train(
@@ -159,6 +223,8 @@ def train(
     ]
     progress(f"reading {len(corpora.files(sources))} corpus files")
     units = corpora.read_units(sources, spec.required)
+    if config.get("real_notices"):
+        units += real_notices() * int(config.get("real_weight", 1))
     _validate(spec, units)
     splits = corpora.by_split(units)
     progress("split by document: " + ", ".join(f"{k} {len(v)} units" for k, v in splits.items()))
@@ -166,11 +232,12 @@ def train(
     progress(f"encoding {len(units)} units on {encoder.device}")
     heads: dict[str, LinearHead] = {}
     metrics: dict[str, Any] = {}
+    scale = float(config.get("lexical_scale", 1.0))
     fit_on = splits["train"] + (splits["dev"] if config.get("fit_on_dev", False) else [])
     for head_name, train_examples in spec.examples(fit_on).items():
         C = float(config.get("C", {}).get(head_name, 1.0))
         progress(f"fitting head {head_name!r} on {len(train_examples.texts)} units (C={C}, seed={seed})")
-        X = featurise(train_examples, encoder.encode(train_examples.texts), spec)
+        X = featurise(train_examples, encoder.encode(train_examples.texts), spec, scale)
         balanced = bool(config.get("balanced", {}).get(head_name, True))
         heads[head_name] = LinearHead(multilabel=head_name in spec.multilabel, C=C, balanced=balanced, seed=seed).fit(
             X, train_examples.labels
@@ -178,7 +245,7 @@ def train(
         for split in ("dev", "test"):
             examples = spec.examples(splits[split]).get(head_name)
             if examples and examples.texts:
-                X = featurise(examples, encoder.encode(examples.texts), spec)
+                X = featurise(examples, encoder.encode(examples.texts), spec, scale)
                 metrics.setdefault(split, {})[head_name] = score(heads[head_name], X, examples.labels)
     folder = Path(output) if output else ROOT / "models" / f"{name}-{version}"
     meta = {
@@ -225,10 +292,12 @@ def score(head: LinearHead, X: NDArray[np.float64], labels: Sequence[Any]) -> di
     return report(np.asarray(labels), np.asarray(predicted), sorted({*map(str, labels), *map(str, predicted)}))
 
 
-def report(truth: NDArray[Any], predicted: NDArray[Any], classes: list[str], *, multilabel: bool = False) -> dict[str, Any]:
+def report(
+    truth: NDArray[Any], predicted: NDArray[Any], classes: list[str], *, multilabel: bool = False
+) -> dict[str, Any]:
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-    out: dict[str, Any] = {"support": int(len(truth))}
+    out: dict[str, Any] = {"support": len(truth)}
     if multilabel:
         p, r, f, s = precision_recall_fscore_support(truth, predicted, zero_division=0)
     else:
@@ -236,7 +305,12 @@ def report(truth: NDArray[Any], predicted: NDArray[Any], classes: list[str], *, 
         out["accuracy"] = round(float((truth == predicted).mean()), 4) if len(truth) else 0.0
         out["confusion"] = {"labels": classes, "matrix": confusion_matrix(truth, predicted, labels=classes).tolist()}
     out["per_label"] = {
-        c: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4), "support": int(s[i])}
+        c: {
+            "precision": round(float(p[i]), 4),
+            "recall": round(float(r[i]), 4),
+            "f1": round(float(f[i]), 4),
+            "support": int(s[i]),
+        }
         for i, c in enumerate(classes)
     }
     for average in ("micro", "macro"):
@@ -271,7 +345,7 @@ def evaluate(
     results: dict[str, Any] = {}
     for head_name, examples in spec.examples(units).items():
         if examples.texts and head_name in heads:
-            X = featurise(examples, encoder.encode(examples.texts), spec)
+            X = featurise(examples, encoder.encode(examples.texts), spec, float(config.get("lexical_scale", 1.0)))
             results[head_name] = score(heads[head_name], X, examples.labels)
     return results
 
@@ -295,3 +369,71 @@ def metrics_markdown(results: dict[str, Any]) -> str:
                 lines.append(f"| {label} | " + " | ".join(map(str, row)) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+def route_cross_validation(
+    config_path: str | Path, *, folds: int = 5, encoder: Any = None, progress: Progress = lambda m: None
+) -> dict[str, Any]:
+    """Routes on the real notices, cross-validated, text only, beside the two baselines.
+
+    Each fold trains on the authored corpus plus the other folds' real notices and predicts the
+    held-out fold from title and description. Macro-F1 is over routes with at least 5 examples.
+    """
+    from collections import Counter
+
+    from sklearn.metrics import f1_score
+
+    from .encode import shared_encoder
+    from .routes import rule_route
+
+    spec = task("routes")
+    config = load_config(config_path)
+    real = real_notices()
+    if not real:
+        raise ModelError(Errors.E204, path="../shared/evalset/notices_dev.jsonl", reason="the real notices are absent")
+    authored = corpora.read_units([ROOT / p for p in config.get("corpus", [])], spec.required)
+    encoder = encoder or shared_encoder()
+    rng = np.random.default_rng(int(config.get("seed", 0)))
+    fold_of = rng.permutation(len(real)) % folds
+    truth = [u["route"] for u in real]
+    predicted: list[str] = [""] * len(real)
+    threshold = float(config.get("threshold", 0.0))
+    for fold in range(folds):
+        train_units = authored + [u for u, f in zip(real, fold_of, strict=True) if f != fold] * int(
+            config.get("real_weight", 1)
+        )
+        examples = spec.examples(train_units)["route"]
+        head = LinearHead(
+            C=float(config.get("C", {}).get("route", 1.0)),
+            balanced=bool(config.get("balanced", {}).get("route", True)),
+            seed=int(config.get("seed", 0)),
+        )
+        scale = float(config.get("lexical_scale", 1.0))
+        head.fit(featurise(examples, encoder.encode(examples.texts), spec, scale), examples.labels)
+        held = [i for i, f in enumerate(fold_of) if f == fold]
+        held_examples = Examples([real[i]["text"] for i in held], [None] * len(held), [truth[i] for i in held], True)
+        proba = head.predict_proba(featurise(held_examples, encoder.encode(held_examples.texts), spec, scale))
+        for i, row in zip(held, proba, strict=True):
+            guess = str(head.classes_[row.argmax()]) if row.max() >= threshold else "unknown"
+            predicted[i] = guess
+        progress(f"fold {fold + 1}/{folds} done")
+    majority = Counter(truth).most_common(1)[0][0]
+    rules = [rule_route(u["text"]) or majority for u in real]
+    frequent = sorted(label for label, n in Counter(truth).items() if n >= 5)
+
+    def summary(guesses: Sequence[str]) -> dict[str, Any]:
+        return {
+            "accuracy": round(float(np.mean([g == t for g, t in zip(guesses, truth, strict=True)])), 4),
+            "macro_f1": round(float(f1_score(truth, guesses, labels=frequent, average="macro", zero_division=0)), 4),
+        }
+
+    model = summary(predicted)
+    model["report"] = report(np.array(truth), np.array(predicted), sorted({*truth, *predicted}))
+    return {
+        "notices": len(real),
+        "folds": folds,
+        "macro_over": frequent,
+        "majority": summary([majority] * len(real)),
+        "telltale_rules": summary(rules),
+        "model": model,
+    }

@@ -1,0 +1,51 @@
+"""Find catalogue phrases in text whatever their case, spacing, hyphens or slashes.
+
+Phrases and text are compared in a compact form (lower case; letters, digits and '+' only), and
+word boundaries are checked on the original text, so "DCB 0129", "DCB-0129" and "dcb0129" all
+match the phrase "DCB0129", and "call off" matches "call-off". A token-based spaCy PhraseMatcher
+misses such variants because each tokenises differently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def compact(text: str) -> tuple[str, list[int]]:
+    """Lower-cased letters, digits and '+', with the original offset of each kept char."""
+    chars, offsets = [], []
+    for i, char in enumerate(text):
+        if char.isalnum() or char == "+":
+            chars.append(char.lower())
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+class PhraseIndex:
+    """Phrases, each owned by an id; `find` returns (start, end, id) in the original text."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]], *, min_length: int = 3) -> None:
+        self.owner: dict[str, str] = {}
+        for phrase, owner in phrases:
+            key, _ = compact(phrase)
+            if len(key) >= min_length:
+                self.owner.setdefault(key, owner)
+        ordered = sorted(self.owner, key=len, reverse=True)  # the longest phrase wins at a position
+        self.pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self.pattern is None:
+            return []
+        key, offsets = compact(text)
+        found = []
+        for match in self.pattern.finditer(key):
+            start = offsets[match.start()]
+            end = offsets[match.end() - 1] + 1
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022"
+            if before.isalnum() or (after.isalpha() and not match.group(0)[-1].isdigit()):
+                continue
+            found.append((start, end, self.owner[match.group(0)]))
+        return found

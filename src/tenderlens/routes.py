@@ -1,0 +1,224 @@
+"""The contracting route: regime, route and flags, with scores, evidence and what it means.
+
+Tell-tale phrases of the route catalogue (`data/routes.json`) are counted per regime and route and
+join the MiniLM embedding of the document's opening text as features of two linear heads (regime,
+then route). When the best route scores under the configured threshold, the route is `unknown`.
+For OCDS notices the publisher's procedure field, when present, decides (unless text-only), and is
+shown as evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .document import Document, Evidence, Route
+from .phrases import PhraseIndex
+
+OPENING_CHARS = 1500  # the title and opening of a notice or tender carry its procedure
+LONG_DOCUMENT_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class RouteCatalogue:
+    regimes: dict[str, dict[str, Any]]
+    routes: dict[str, dict[str, Any]]
+    flags: dict[str, dict[str, Any]]
+    publisher_labels: dict[str, str]
+
+    @property
+    def keys(self) -> list[str]:
+        """Feature order of `telltale_counts`: regimes, then routes, then flags."""
+        return (
+            [f"regime:{r}" for r in self.regimes]
+            + [f"route:{r}" for r in self.routes]
+            + [f"flag:{f}" for f in self.flags]
+        )
+
+
+@lru_cache(maxsize=2)
+def catalogue(path: str | None = None) -> RouteCatalogue:
+    if path is None:
+        text = resources.files("tenderlens").joinpath("data/routes.json").read_text("utf-8")
+    else:
+        text = Path(path).read_text("utf-8")
+    data = json.loads(text)
+    return RouteCatalogue(
+        {r["id"]: r for r in data["regimes"]},
+        {r["id"]: r for r in data["routes"]},
+        {f["id"]: f for f in data["flags"]},
+        dict(data.get("publisher_labels", {}).get("map", {})),
+    )
+
+
+@lru_cache(maxsize=2)
+def _index(path: str | None = None) -> PhraseIndex:
+    cat = catalogue(path)
+    groups = [("regime", cat.regimes), ("route", cat.routes), ("flag", cat.flags)]
+    return PhraseIndex(
+        (phrase, f"{kind}:{item_id}")
+        for kind, items in groups
+        for item_id, item in items.items()
+        for phrase in item.get("tell_tales", [])
+    )
+
+
+def telltales(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, 'route:open' | 'regime:psr' | 'flag:...') for every tell-tale in ``text``."""
+    return _index().find(text)
+
+
+def telltale_counts(text: str, lead_in: str | None = None) -> list[float]:
+    """log(1 + count) of each regime's, route's and flag's tell-tales: features beside embeddings."""
+    counts = dict.fromkeys(catalogue().keys, 0)
+    for _, _, key in telltales(text):
+        counts[key] += 1
+    return [math.log1p(c) for c in counts.values()]
+
+
+def _route_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _, _, key in telltales(text):
+        if key.startswith("route:") and key != "route:unknown":
+            counts[key[6:]] = counts.get(key[6:], 0) + 1
+    return counts
+
+
+def rule_route(text: str) -> str | None:
+    """The baseline: the route with the most tell-tales, or None when the text has none."""
+    counts = _route_counts(text)
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def stated_route(text: str, min_count: int = 2) -> str | None:
+    """A route the text states plainly: named at least ``min_count`` times, more than any other."""
+    ranked = sorted(_route_counts(text).items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= min_count and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
+def publisher_route(procedure: dict[str, Any]) -> str | None:
+    details = str(procedure.get("procurementMethodDetails") or "").strip().lower()
+    return catalogue().publisher_labels.get(details)
+
+
+def opening(texts: Sequence[str]) -> str:
+    """The first `OPENING_CHARS` characters of the units, joined."""
+    out, length = [], 0
+    for text in texts:
+        out.append(text)
+        length += len(text) + 1
+        if length >= OPENING_CHARS:
+            break
+    return "\n".join(out)[:OPENING_CHARS]
+
+
+class RouteModel:
+    """Regime and route heads over MiniLM embeddings and tell-tale counts."""
+
+    def __init__(self, folder: str | Path | None = None, encoder: Any = None, *, text_only: bool = False) -> None:
+        from .models import latest, load_folder
+
+        folder = folder or latest("routes")
+        if folder is None:
+            from .errors import Errors, ModelError
+
+            raise ModelError(Errors.E201, path="models/", name="a routes-* model folder")
+        self.heads, self.config, meta = load_folder(folder)
+        self.name = f"routes.minilm-head.{meta['version']}"
+        self.threshold = float(self.config.get("threshold", 0.0))
+        self.text_only = text_only
+        self._encoder = encoder
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from .encode import shared_encoder
+
+            self._encoder = shared_encoder()
+        return self._encoder
+
+    def features(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """One row per document text: embedding of its opening plus tell-tale counts of all of it."""
+        from .models import with_lexical
+
+        embeddings = self.encoder.encode([t[:OPENING_CHARS] for t in texts])
+        scale = float(self.config.get("lexical_scale", 1.0))
+        return with_lexical(embeddings, texts, [None] * len(texts), telltale_counts, scale)
+
+    def predict_proba(self, texts: Sequence[str], head: str = "route") -> NDArray[np.float64]:
+        return self.heads[head].predict_proba(self.features(texts))
+
+    @property
+    def classes_(self) -> NDArray[Any]:
+        return self.heads["route"].classes_
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, str, float, dict[str, float]]]:
+        """(regime, route, score, scores of every route) per text; 'unknown' under the threshold."""
+        X = self.features(texts)
+        regime_proba = self.heads["regime"].predict_proba(X)
+        route_proba = self.heads["route"].predict_proba(X)
+        regimes, routes = self.heads["regime"].classes_, self.heads["route"].classes_
+        out = []
+        for r_row, p_row in zip(regime_proba, route_proba, strict=True):
+            best = int(p_row.argmax())
+            route = str(routes[best]) if p_row[best] >= self.threshold else "unknown"
+            scores = {str(c): round(float(p), 4) for c, p in zip(routes, p_row, strict=True)}
+            out.append((str(regimes[int(r_row.argmax())]), route, float(p_row[best]), scores))
+        return out
+
+    def __call__(self, doc: Document) -> Document:
+        units = [u for u in doc.units if not _in_procedure(doc, u)]
+        texts = [doc.text[s:e] for s, e in units]
+        whole = "\n".join(texts)
+        if not whole.strip():
+            return doc
+        regime, route, score, scores = self.predict([opening(texts) + "\n" + whole[OPENING_CHARS:]])[0]
+        evidence: list[Evidence] = []
+        attrs: dict[str, Any] = {"decided_by": "model"}
+        # in a long document (a tender, not a notice) the procedure it names over and over wins
+        stated = stated_route(whole) if len(whole) > LONG_DOCUMENT_CHARS else None
+        if stated and stated != route:
+            route, score = stated, max(score, scores.get(stated, 0.0))
+            attrs["decided_by"] = "tell-tales stated in the text"
+        procedure = doc.meta.get("procedure") or {}
+        published = None if self.text_only else publisher_route(procedure)
+        if published:
+            route, score = published, 0.99
+            attrs["decided_by"] = "publisher procedure field"
+            span = doc.meta.get("procedure_span")
+            if span:
+                evidence.append(doc.evidence(span[0], span[1]))
+        flags = []
+        for (start, end), text in zip(units, texts, strict=True):
+            keys = {key for _, _, key in telltales(text)}
+            if (f"route:{route}" in keys or f"regime:{regime}" in keys) and len(evidence) < 3:
+                evidence.append(doc.evidence(start, end))
+            flags += [key[5:] for key in keys if key.startswith("flag:")]
+        # a call-off names its framework or DPS; only a notice that sets one up carries the flag
+        flags = [
+            f
+            for f in flags
+            if (f, route) not in (("establishes_framework", "framework_call_off"), ("establishes_dps", "dps_call_off"))
+        ]
+        if not evidence and units:
+            evidence.append(doc.evidence(*units[0]))
+        cat = catalogue()
+        attrs["meaning"] = cat.routes.get(route, {}).get("for_suppliers", "")
+        result = Route(regime, route, score, self.name, tuple(sorted(set(flags))), scores, tuple(evidence), attrs)
+        return replace(doc, route=result)
+
+
+def _in_procedure(doc: Document, unit: tuple[int, int]) -> bool:
+    span = doc.meta.get("procedure_span")
+    return span is not None and span[0] <= unit[0] < span[1]
