@@ -794,9 +794,9 @@ SPECIFICATION: tuple[Block, ...] = (
     Heading(2, "Clinical Safety"),
     C(
         M(
-            "The Supplier shall comply with DCB0129, Clinical Risk Management: its "
-            "Application in the Manufacture of Health IT Systems, throughout the "
-            "Contract term.",
+            "Throughout the Contract term, the Supplier shall comply with DCB0129, "
+            "the clinical risk management standard that applies to manufacturers "
+            "of health IT systems.",
             "DCB0129",
         ),
     ),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from conftest import make_document
 from hypothesis import given
@@ -8,14 +10,16 @@ from hypothesis import strategies as st
 from tenderlens.document import BlockKind, Document, Finding, FindingKind, Page
 
 words = st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"]), min_size=1, max_size=40)
-blocks = st.lists(st.tuples(st.sampled_from(list(BlockKind)), words.filter(lambda t: t.strip())), min_size=1, max_size=30)
+blocks = st.lists(
+    st.tuples(st.sampled_from(list(BlockKind)), words.filter(lambda t: t.strip())), min_size=1, max_size=30
+)
 
 
 @given(blocks, st.integers(min_value=1, max_value=5))
 def test_pages_tile_the_text(block_list, pages):
     doc = make_document(block_list, pages)
     assert doc.pages[0].start == 0 and doc.pages[-1].end == len(doc.text)
-    for before, after in zip(doc.pages, doc.pages[1:]):
+    for before, after in itertools.pairwise(doc.pages):
         assert before.end == after.start
     for block in doc.blocks:
         assert 0 <= block.start <= block.end <= len(doc.text)
@@ -39,15 +43,20 @@ def test_evidence_quote_page_and_box_agree(block_list, pages, data):
 def test_round_trip_through_dict(block_list, pages, score):
     doc = make_document(block_list, pages)
     block = doc.blocks[0]
-    finding = Finding(FindingKind.REQUIREMENT, "mandatory", doc.evidence(block.start, max(block.end, block.start + 1)), score, "test.v1", {"facts": []})
+    finding = Finding(
+        FindingKind.REQUIREMENT,
+        "mandatory",
+        doc.evidence(block.start, max(block.end, block.start + 1)),
+        score,
+        "test.v1",
+        {"facts": []},
+    )
     doc = doc.with_findings([finding])
     assert Document.from_dict(doc.to_dict()) == doc
 
 
 def test_sections_follow_heading_levels():
-    doc = make_document(
-        [(BlockKind.HEADING, "1 Intro"), (BlockKind.PARAGRAPH, "Text."), (BlockKind.HEADING, "2 Spec")]
-    )
+    doc = make_document([(BlockKind.HEADING, "1 Intro"), (BlockKind.PARAGRAPH, "Text."), (BlockKind.HEADING, "2 Spec")])
     assert [b.section for b in doc.blocks] == ["1 Intro", "1 Intro", "2 Spec"]
 
 

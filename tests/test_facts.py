@@ -8,10 +8,20 @@ from tenderlens import facts
 @pytest.mark.parametrize(
     ("text", "kind", "quote", "value"),
     [
-        ("Tenders must be received by 12:00 noon on 31st March 2025.", "deadline", "12:00 noon on 31st March 2025", "2025-03-31T12:00"),
+        (
+            "Tenders must be received by 12:00 noon on 31st March 2025.",
+            "deadline",
+            "12:00 noon on 31st March 2025",
+            "2025-03-31T12:00",
+        ),
         ("Return it by 31/03/2025.", "deadline", "31/03/2025", "2025-03-31"),
         ("Go-live is planned for w/c 3 Nov.", "date", "w/c 3 Nov", "--11-03"),
-        ("within 10 Working Days of the Call-Off Start Date.", "deadline", "within 10 Working Days of the Call-Off Start Date", "P10D"),
+        (
+            "within 10 Working Days of the Call-Off Start Date.",
+            "deadline",
+            "within 10 Working Days of the Call-Off Start Date",
+            "P10D",
+        ),
         ("The value is £1.2m excluding VAT per annum.", "value", "£1.2m excluding VAT per annum", 1_200_000.0),
         ("a budget of £250,000 excluding VAT", "value", "£250,000 excluding VAT", 250_000.0),
         ("an initial term of three (3) years", "duration", "three (3) years", "P3Y"),

@@ -48,7 +48,10 @@ def test_two_column_reading_order(two_column_pdf):
     page = doc.text[doc.pages[0].start : doc.pages[0].end]
     positions = [page.index(s[:44]) for s in LEFT + RIGHT]
     assert positions == sorted(positions), "left column first, then the right column"
-    assert "Left column sentence 1 explains" in page and "Right column" not in page[: page.index("Left column sentence 18")]
+    assert (
+        "Left column sentence 1 explains" in page
+        and "Right column" not in page[: page.index("Left column sentence 18")]
+    )
 
 
 def test_table_rows_are_blocks_and_stitched_across_pages(table_pdf):
@@ -60,7 +63,9 @@ def test_table_rows_are_blocks_and_stitched_across_pages(table_pdf):
     assert [row[0] for row in only.rows] == [r[0] for r in TABLE_ROWS]
     rows = [b for b in doc.blocks if b.kind is BlockKind.TABLE_ROW]
     assert len(rows) == 61  # the header once, then 60 rows
-    assert doc.text[rows[36].start : rows[36].end] == "R36 | The platform must support requirement number 36. | Mandatory"
+    assert (
+        doc.text[rows[36].start : rows[36].end] == "R36 | The platform must support requirement number 36. | Mandatory"
+    )
     assert doc.evidence(rows[36].start, rows[36].end).page == 2
     assert "Bidders should answer" in doc.text
 
@@ -129,7 +134,11 @@ def test_missing_file(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "detected"),
-    [(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "PNG image"), (b"PK\x03\x04" + b"\x00" * 64, "ZIP"), (bytes(range(256)), "binary")],
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "PNG image"),
+        (b"PK\x03\x04" + b"\x00" * 64, "ZIP"),
+        (bytes(range(256)), "binary"),
+    ],
 )
 def test_not_a_pdf(tmp_path, content, detected):
     path = tmp_path / "renamed.pdf"

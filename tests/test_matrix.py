@@ -26,7 +26,8 @@ def _document(*, route: bool = True) -> Document:
     builder.start_page(2)
     should = builder.add_block(BlockKind.LIST_ITEM, [(SHOULD, None)])
     formula = builder.add_block(BlockKind.PARAGRAPH, [(FORMULA, None)])
-    doc = builder.build(route=Route("pcr2015", "open", 0.91234, "test.v1") if route else None)
+    route_found = Route("pcr2015", "open", 0.91234, "test.v1", attrs={"meaning": "Anyone may bid."})
+    doc = builder.build(route=route_found if route else None)
     desirable = Finding(
         FindingKind.REQUIREMENT,
         "desirable",
@@ -98,8 +99,10 @@ def test_csv_parses_back_to_the_rows():
 
 def test_markdown_has_a_title_and_an_escaped_table():
     text = matrix.to_markdown(_document())
-    lines = text.splitlines()
-    assert lines[0] == "# Compliance matrix: tender.pdf"
+    head, table = text.split("\n| id |")
+    assert head.splitlines()[0] == "# Compliance matrix: tender.pdf"
+    assert "**Route:** pcr2015 / open (score 0.91). Anyone may bid." in head
+    lines = ["", "", "| id |" + table.splitlines()[0], *table.splitlines()[1:]]
     assert lines[2] == "| " + " | ".join(matrix.COLUMNS) + " |"
     assert lines[3].count("---") == len(matrix.COLUMNS)
     assert len(lines) == 4 + 3
@@ -134,6 +137,7 @@ def test_xlsx_sheet_layout_and_values():
         "pages": 2,
         "regime": "pcr2015",
         "route": "open",
+        "what it means": "Anyone may bid.",
         "score": 0.9123,
         "mandatory": 2,
         "desirable": 1,

@@ -12,8 +12,13 @@ def units(doc):
 
 def test_sentences_split_but_not_at_abbreviations():
     doc = make_document(
-        [(BlockKind.PARAGRAPH, "Bidders should train staff, e.g. ward nurses, on the system. No. of copies: one. "
-          "The value is approx. £2 million. The Supplier shall comply.")]
+        [
+            (
+                BlockKind.PARAGRAPH,
+                "Bidders should train staff, e.g. ward nurses, on the system. No. of copies: one. "
+                "The value is approx. £2 million. The Supplier shall comply.",
+            )
+        ]
     )
     assert units(doc) == [
         "Bidders should train staff, e.g. ward nurses, on the system.",

@@ -7,6 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 INTENDED = {
+    "obligations": (
+        "Name the regulatory obligations (the 26 ids of docs/labels.md section 3) that a unit of a tender or "
+        "contract requires or refers to, explicitly or implicitly; the catalogue's aliases find explicit ones."
+    ),
+    "commitments": (
+        "Decide whether a unit of a policy document is a forward-looking commitment (docs/labels.md section 4)."
+    ),
+    "routes": (
+        "Classify the regime and contracting route of a notice or tender (docs/labels.md section 2) from its text."
+    ),
     "requirements": (
         "Decide for each unit (sentence, clause, list item, table row) of a UK tender, contract or NHS policy "
         "text whether it is a mandatory requirement, a desirable one, or not a requirement (docs/labels.md "
@@ -14,6 +24,16 @@ INTENDED = {
     ),
 }
 LIMITS = {
+    "obligations": (
+        "Authored training text; real contracts refer to obligations through defined terms the corpus may lack. "
+        "Long table rows that hold several clauses are scored as one unit. Implied obligations come from rules, "
+        "not from this model."
+    ),
+    "commitments": "Authored policy text only; no real labelled commitments were available outside the holdout.",
+    "routes": (
+        "Real notices are thin and dominated by open procedures; many state no procedure at all. The PA2023 and "
+        "PSR routes are learnt from authored notices only, as the real dev notices hold none."
+    ),
     "requirements": (
         "Trained on text the project authored, in English, in the style of UK public-sector procurement. "
         "Units come from the project's segmenter: a sentence split wrongly is classified wrongly. Duties "
@@ -32,6 +52,25 @@ def _table(metrics: Mapping[str, Any]) -> list[str]:
         lines.append(f"| *{average}* | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | |")
     if "accuracy" in metrics:
         lines.append(f"\nAccuracy {metrics['accuracy']:.3f} over {metrics['support']} units.")
+    return lines
+
+
+def _real(real: Mapping[str, Any]) -> list[str]:
+    """Each real-data measurement as a table, systems as rows."""
+    lines = []
+    for name, result in real.items():
+        lines += [f"### {name}", ""]
+        systems = {k: v for k, v in result.items() if isinstance(v, dict) and k not in ("report",)}
+        flat = {k: {m: x for m, x in v.items() if not isinstance(x, (dict, list))} for k, v in systems.items()}
+        columns = sorted({m for v in flat.values() for m in v})
+        if flat and columns and all(flat.values()):
+            lines.append("| | " + " | ".join(columns) + " |")
+            lines.append("|---|" + "---|" * len(columns))
+            lines += [f"| {k} | " + " | ".join(str(v.get(c, "")) for c in columns) + " |" for k, v in flat.items()]
+        else:  # nested one more level (per file, then per system)
+            for sub, values in systems.items():
+                lines += [f"{sub}:", "", "```json", json.dumps(values, indent=1), "```"]
+        lines.append("")
     return lines
 
 
@@ -68,7 +107,13 @@ def model_card(meta: Mapping[str, Any], config: Mapping[str, Any]) -> str:
         for head, metrics in heads.items():
             lines += ["", f"### {head} on {split}", "", *_table(metrics)]
     if meta.get("real"):
-        lines += ["", "## On real documents (../shared/evalset, never trained on)", "", meta["real"]]
+        lines += ["", "## On real documents (../shared/evalset)", "", *_real(meta["real"])]
     lines += ["", "## Limitations", LIMITS.get(task, "See the datasheet of its corpus."), ""]
+    lines += [
+        "## Reproduce",
+        f"`tenderlens train {task} --config training/{task}.toml` then "
+        f"`tenderlens evaluate {task} --real --record` (needs ../shared/evalset).",
+        "",
+    ]
     lines += ["## Config", "```json", json.dumps(config, indent=2, sort_keys=True), "```", ""]
     return "\n".join(lines)

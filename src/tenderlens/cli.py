@@ -125,21 +125,30 @@ def train_cli(task: str, config_path: Path, extra: tuple[Path, ...], output: Pat
 @click.option("--model", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--data", multiple=True, type=click.Path(exists=True, path_type=Path), help="Default: the test split.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write metrics.json and metrics.md here.")
-def evaluate_cli(task: str, folder: Path | None, data: tuple[Path, ...], out: Path | None) -> None:
+@click.option("--real", is_flag=True, help="Measure on the real documents of ../shared/evalset instead.")
+@click.option("--record", is_flag=True, help="With --real: write the figures into the model card.")
+def evaluate_cli(
+    task: str, folder: Path | None, data: tuple[Path, ...], out: Path | None, real: bool, record: bool
+) -> None:
     """Per-label precision, recall and F1, micro and macro, and a confusion matrix."""
     import json
 
     from .models import latest
-    from .train import evaluate, metrics_markdown
+    from .train import evaluate, metrics_markdown, real_evaluation, record_real
 
     folder = folder or latest(task)
     if folder is None:
         raise click.ClickException(f"no model folder for {task!r}; pass --model")
     try:
-        results = evaluate(task, folder, data)
+        if real:
+            results = real_evaluation(task, folder)
+            if record:
+                record_real(folder, results)
+        else:
+            results = evaluate(task, folder, data)
     except TenderlensError as exc:
         raise click.ClickException(str(exc)) from None
-    text = metrics_markdown(results)
+    text = json.dumps(results, indent=2) if real else metrics_markdown(results)
     click.echo(text)
     if out:
         out.mkdir(parents=True, exist_ok=True)

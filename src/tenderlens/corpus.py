@@ -76,15 +76,19 @@ def _jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
 
 
 def _csv(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    """CSV with a header row; list fields (``obligations``, ``flags``) are separated by ';'."""
+    """CSV with a header row; list fields (``obligations``, ``flags``) are separated by ';'.
+
+    Optional ``doc_id`` and ``split`` columns go to the unit's meta.
+    """
     with path.open(encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), 2):
             out: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items() if k}
             for key in ("obligations", "flags"):
                 if key in out:
                     out[key] = [v.strip() for v in (out[key] or "").split(";") if v.strip()]
-            if "doc_id" in out:
-                out["meta"] = {"doc_id": out.pop("doc_id")}
+            meta = {key: out.pop(key) for key in ("doc_id", "split") if out.get(key)}
+            if meta:
+                out["meta"] = meta
             yield number, out
 
 

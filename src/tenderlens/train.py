@@ -164,7 +164,8 @@ def load_config(path: str | Path) -> dict[str, Any]:
         raise ModelError(Errors.E204, path=path, reason=f"cannot read the config ({exc})") from None
 
 
-def _validate(spec: Task, units: list[dict[str, Any]]) -> None:
+def _validate(spec: Task, units: list[dict[str, Any]], extra: dict[str, list[str]] | None = None) -> None:
+    """Every unit has the task's fields and only known labels (the task's, plus ``extra`` per head)."""
     for unit in units:
         missing = [k for k in spec.required if k not in unit]
         if missing:
@@ -173,7 +174,8 @@ def _validate(spec: Task, units: list[dict[str, Any]]) -> None:
                 path=unit["meta"]["file"],
                 reason=f"a unit lacks {', '.join(missing)}: {unit['text'][:60]!r}",
             )
-    for head, allowed in spec.labels.items():
+    for head, known in spec.labels.items():
+        allowed = (*known, *(extra or {}).get(head, []))
         for unit in units:
             for label in _labels_of(spec, head, unit):
                 if label is not None and label not in allowed:
@@ -225,7 +227,7 @@ def train(
     units = corpora.read_units(sources, spec.required)
     if config.get("real_notices"):
         units += real_notices() * int(config.get("real_weight", 1))
-    _validate(spec, units)
+    _validate(spec, units, config.get("extra_labels"))
     splits = corpora.by_split(units)
     progress("split by document: " + ", ".join(f"{k} {len(v)} units" for k, v in splits.items()))
     encoder = encoder or Encoder(device=device)
@@ -340,7 +342,7 @@ def evaluate(
     else:
         sources = [ROOT / p for p in config.get("corpus", [])]
         units = corpora.by_split(corpora.read_units(sources, spec.required))[split]
-    _validate(spec, units)
+    _validate(spec, units, config.get("extra_labels"))
     encoder = encoder or shared_encoder()
     results: dict[str, Any] = {}
     for head_name, examples in spec.examples(units).items():
@@ -437,3 +439,58 @@ def route_cross_validation(
         "telltale_rules": summary(rules),
         "model": model,
     }
+
+
+EVALSET = ROOT.parent / "shared" / "evalset"
+
+
+def real_evaluation(name: str, folder: str | Path, config_path: str | Path | None = None) -> dict[str, Any]:
+    """Figures on the real documents of ../shared/evalset, each beside its baseline."""
+    from . import evaluate as measure
+
+    if not EVALSET.is_dir():
+        raise ModelError(Errors.E204, path=EVALSET, reason="the real-document evalset is absent")
+    if name == "requirements":
+        from .requirements import LABELS, ModalRules, RequirementModel
+
+        model, rules = RequirementModel(folder), ModalRules()
+
+        def predict(stage: Any) -> Callable[[list[str]], list[str]]:
+            def run(texts: list[str]) -> list[str]:
+                proba = stage.predict_proba(texts)
+                classes = [str(c) for c in stage.classes_] if stage is model else list(LABELS)
+                return [classes[i] for i in proba.argmax(axis=1)]
+
+            return run
+
+        return {
+            "gold_pages": measure.requirement_scores(EVALSET, {"modal-verb rules": rules, "model": model}),
+            "requirement_statements": measure.statement_scores(
+                EVALSET, {"modal-verb rules": predict(rules), "model": predict(model)}
+            ),
+        }
+    if name == "obligations":
+        from .obligations import ObligationModel
+
+        alias = ObligationModel(folder)
+        alias.head = None
+        return {
+            "gold_pages": measure.obligation_scores(
+                EVALSET, {"alias dictionary": alias, "model": ObligationModel(folder)}
+            )
+        }
+    if name == "routes":
+        return {"notices_dev_cross_validated": route_cross_validation(config_path or ROOT / "training" / "routes.toml")}
+    raise ModelError(Errors.E204, path=EVALSET, reason=f"no real labelled data for {name!r} outside the holdout")
+
+
+def record_real(folder: str | Path, results: dict[str, Any]) -> None:
+    """Write real-document figures into a model folder's meta.json and card, re-checksumming it."""
+    from .cards import model_card
+    from .models import load_folder
+
+    folder = Path(folder)
+    heads, config, meta = load_folder(folder)
+    meta = {k: v for k, v in meta.items() if k != "files"}
+    meta["real"] = results
+    save_folder(folder, heads, config=config, meta=meta, card=model_card(meta, config))

@@ -1,0 +1,253 @@
+"""The training path: heads, model folders, overfit-and-round-trip for every task, retraining."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tenderlens.commitments import CommitmentModel
+from tenderlens.encode import shared_encoder
+from tenderlens.errors import ModelError
+from tenderlens.models import LinearHead, load_folder, save_folder
+from tenderlens.obligations import ObligationModel
+from tenderlens.requirements import RequirementModel
+from tenderlens.routes import RouteModel
+from tenderlens.train import evaluate, train
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return shared_encoder("cpu")
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def write_config(path: Path, **values) -> Path:
+    lines = []
+    tables = {k: v for k, v in values.items() if isinstance(v, dict)}
+    for key, value in values.items():
+        if key not in tables:
+            lines.append(f"{key} = {json.dumps(value)}")
+    for name, table in tables.items():
+        lines.append(f"[{name}]")
+        lines += [f"{k} = {json.dumps(v)}" for k, v in table.items()]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def unit(text: str, **labels) -> dict:
+    return {"text": text, **labels, "meta": {"doc_id": "tiny", "split": "train"}}
+
+
+# -- the head and the folder -------------------------------------------------------------------
+
+
+def test_linear_head_speaks_sklearns_contract():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5))
+    y = np.where(X[:, 0] > 0, "b", np.where(X[:, 1] > 0, "a", "c"))
+    head = LinearHead(C=10)
+    assert head.fit(X, y) is head
+    assert list(head.classes_) == ["a", "b", "c"]
+    proba = head.predict_proba(X)
+    assert np.allclose(proba.sum(axis=1), 1) and (head.predict(X) == y).mean() > 0.9
+    binary = LinearHead().fit(X, X[:, 0] > 0)
+    assert binary.predict_proba(X).shape == (60, 2)
+    multi = LinearHead(multilabel=True).fit(X, [["x"] if v > 0 else [] for v in X[:, 0]] + [])
+    assert multi.predict_proba(X).shape == (60, 1)
+
+
+def test_folder_round_trip_and_tampering_is_refused(tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 4))
+    head = LinearHead().fit(X, X[:, 0] > 0)
+    folder = tmp_path / "m"
+    save_folder(folder, {"h": head}, config={"seed": 0}, meta={"task": "t", "version": "1"}, card="# card\n")
+    heads, config, meta = load_folder(folder)
+    assert np.array_equal(heads["h"].predict_proba(X), head.predict_proba(X))
+    assert config == {"seed": 0} and set(meta["files"]) == {"README.md", "config.json", "weights.npz"}
+    (folder / "extra.pkl").write_bytes(b"x")
+    with pytest.raises(ModelError, match="E203"):
+        load_folder(folder)
+    (folder / "extra.pkl").unlink()
+    weights = (folder / "weights.npz").read_bytes()
+    (folder / "weights.npz").write_bytes(weights[:-1] + bytes([weights[-1] ^ 1]))
+    with pytest.raises(ModelError, match="E202"):
+        load_folder(folder)
+    (folder / "meta.json").unlink()
+    with pytest.raises(ModelError, match="E201"):
+        load_folder(folder)
+
+
+# -- overfit and round trip, every task ----------------------------------------------------------
+
+REQUIREMENTS = [
+    unit("The Supplier shall encrypt all data at rest.", requirement="mandatory", category="technical"),
+    unit("The Provider must keep a hazard log.", requirement="mandatory", category="clinical_safety"),
+    unit("Bidders should describe their training offer.", requirement="desirable", category="staffing"),
+    unit("Ideally the app will support Welsh.", requirement="desirable", category="functional"),
+    unit("The Trust was founded in 1948.", requirement=None),
+    unit("'Working Day' means a weekday.", requirement=None),
+]
+OBLIGATIONS = [
+    unit("The Supplier must hold Cyber Essentials Plus.", obligations=["CYBER_ESSENTIALS"]),
+    unit("A clinical safety officer shall keep a hazard log.", obligations=["DCB0129"]),
+    unit("Staff will transfer to the new provider on the Relevant Transfer Date.", obligations=["TUPE"]),
+    unit("The canteen opens at eight.", obligations=[]),
+]
+COMMITMENTS = [
+    unit("By 2028 every patient will be able to book online.", commitment=True),
+    unit("We will open 40 neighbourhood health centres by 2030.", commitment=True),
+    unit("Waiting lists grew during the pandemic.", commitment=False),
+    unit("The board met in March.", commitment=False),
+]
+ROUTES = [
+    unit("Open procedure for wound care products.", regime="pcr2015", route="open"),
+    unit("Call-off from the RM6221 framework, Lot 2.", regime="pcr2015", route="framework_call_off"),
+    unit("PSR direct award process C for community nursing.", regime="psr", route="psr_direct_award_c"),
+    unit("Request for quotation for courier services.", regime="pcr2015", route="below_threshold_quotation"),
+]
+
+
+@pytest.mark.parametrize(
+    ("task", "rows", "loader", "heads"),
+    [
+        ("requirements", REQUIREMENTS, RequirementModel, ["requirement", "category"]),
+        ("obligations", OBLIGATIONS, ObligationModel, ["obligations"]),
+        ("commitments", COMMITMENTS, CommitmentModel, ["commitment"]),
+        ("routes", ROUTES, RouteModel, ["regime", "route"]),
+    ],
+)
+def test_overfit_and_round_trip(tmp_path, encoder, task, rows, loader, heads):
+    data = write_jsonl(tmp_path / "tiny.jsonl", rows)
+    config = write_config(tmp_path / "c.toml", version="t1", seed=0, corpus=[str(data)], C={h: 100.0 for h in heads})
+    first = train(task, config, output=tmp_path / "a", encoder=encoder)
+    second = train(task, config, output=tmp_path / "b", encoder=encoder)
+    a, _, meta = load_folder(first)
+    b, _, _ = load_folder(second)
+    for name in heads:
+        assert np.array_equal(a[name].coef_, b[name].coef_), "same data and seed give identical weights"
+    assert meta["seed"] == 0 and meta["version"] == "t1" and str(data.name) in "".join(meta["corpus"])
+    assert (first / "README.md").read_text().startswith("---\nlicense: apache-2.0")
+    model = loader(first, encoder=encoder)
+    texts = [r["text"] for r in rows]
+    if task == "requirements":
+        predicted = [model.classes_[i] for i in model.predict_proba(texts).argmax(axis=1)]
+        assert predicted == [r["requirement"] or "none" for r in rows]
+    elif task == "obligations":
+        assert [sorted(found) for found in model.predict(texts)] == [sorted(r["obligations"]) for r in rows]
+    elif task == "commitments":
+        predicted = [model.classes_[i] for i in model.predict_proba(texts).argmax(axis=1)]
+        assert predicted == [str(r["commitment"]) for r in rows]
+    else:
+        assert [p[1] for p in model.predict(texts)] == [r["route"] for r in rows]
+    reloaded = loader(first, encoder=encoder)
+    if task != "routes":
+        assert np.array_equal(reloaded.predict_proba(texts), model.predict_proba(texts))
+
+
+def test_retraining_with_a_new_obligation_id(tmp_path, encoder):
+    """A team adds 50 rows for an id the catalogue lacks, retrains, and the id is predicted."""
+    actions = ["review", "report", "learn from", "investigate", "respond to"]
+    objects = ["patient safety incidents", "safety events", "incident learning responses", "serious incidents"]
+    frames = [
+        "compassionate engagement with patients and families",
+        "a system-based approach to learning",
+        "proportionate responses",
+        "oversight by the board",
+    ]
+    new = [
+        unit(f"The Provider shall {a} {o} under its incident response plan, with {f}.", obligations=["PSIRF"])
+        for a in actions
+        for o in objects
+        for f in frames
+    ][:50]
+    negatives = [
+        unit(t, obligations=[])
+        for t in [
+            "The café opens at eight.",
+            "Parking is free for visitors.",
+            "The building has three floors.",
+            "Invoices are paid monthly.",
+            "The helpdesk answers calls.",
+            "Deliveries arrive on Tuesdays.",
+        ]
+        * 4
+    ]
+    data = write_jsonl(tmp_path / "psirf.jsonl", new + negatives + OBLIGATIONS)
+    config = write_config(
+        tmp_path / "c.toml",
+        version="t2",
+        seed=0,
+        corpus=[str(data)],
+        C={"obligations": 10.0},
+        extra_labels={"obligations": ["PSIRF"]},
+    )
+    folder = train("obligations", config, output=tmp_path / "m", encoder=encoder)
+    model = ObligationModel(folder, encoder=encoder)
+    unseen = model.predict(["The service must learn from patient safety incidents and involve affected families."])
+    assert "PSIRF" in unseen[0]
+    assert "PSIRF" not in model.predict(["The visitors' car park closes at ten."])[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("", "no units"),
+        ('{"text": "The Supplier shall comply."}\n', "lacks requirement"),
+        ('{"text": "The Supplier shall comply.", "requirement": "essential"}\n', "unknown requirement label"),
+        ("not json\n", "not JSON"),
+    ],
+)
+def test_bad_training_data_gets_a_coded_error(tmp_path, encoder, content, reason):
+    data = tmp_path / "bad.jsonl"
+    data.write_text(content, "utf-8")
+    config = write_config(tmp_path / "c.toml", version="x", corpus=[str(data)])
+    with pytest.raises(ModelError, match="E204") as caught:
+        train("requirements", config, output=tmp_path / "m", encoder=encoder)
+    assert reason in str(caught.value)
+
+
+def test_unknown_task(tmp_path):
+    with pytest.raises(ModelError, match="E205"):
+        train("sentiment", write_config(tmp_path / "c.toml", version="x"))
+
+
+def test_csv_training_data_and_evaluate(tmp_path, encoder):
+    data = tmp_path / "extra.csv"
+    data.write_text(
+        "text,requirement,category,doc_id,split\n"
+        + "".join(
+            f'"{r["text"]}",{r["requirement"] or ""},{r.get("category") or ""},d{i},train\n'
+            for i, r in enumerate(REQUIREMENTS)
+        ),
+        "utf-8",
+    )
+    config = write_config(tmp_path / "c.toml", version="t3", seed=0, corpus=[], C={"requirement": 100.0})
+    folder = train("requirements", config, extra=[data], output=tmp_path / "m", encoder=encoder)
+    results = evaluate("requirements", folder, [data], encoder=encoder)
+    assert results["requirement"]["accuracy"] == 1.0
+    assert set(results["requirement"]["per_label"]) == {"mandatory", "desirable", "none"}
+    assert results["requirement"]["confusion"]["labels"] == ["desirable", "mandatory", "none"]
+
+
+@pytest.mark.gpu
+def test_cpu_and_gpu_encoders_agree():
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("CUDA is not available")
+    texts = ["The Supplier shall hold Cyber Essentials Plus.", "Bidders should describe their training offer."]
+    cpu = shared_encoder("cpu").encode(texts)
+    gpu = shared_encoder("cuda").encode(texts)
+    assert np.allclose(cpu, gpu, atol=1e-4)
+    model = RequirementModel(encoder=shared_encoder("cuda"))
+    assert (
+        model.predict_proba(texts).argmax(1)
+        == RequirementModel(encoder=shared_encoder("cpu")).predict_proba(texts).argmax(1)
+    ).all()

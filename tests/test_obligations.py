@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from conftest import make_document
+
+from tenderlens.document import BlockKind, FindingKind
+from tenderlens.obligations import ObligationModel, catalogue, explicit_mentions, implied, summary
+from tenderlens.pipeline import Pipeline
+
+
+def test_catalogue_has_the_26_ids_of_labels_md_with_what_they_take():
+    cat = catalogue()
+    assert len(cat.ids) == 26 and cat.ids[0] == "DTAC" and cat.ids[-1] == "PROCUREMENT_REGISTRATION"
+    assert all(o.aliases and o.what_it_takes and o.sources for o in cat.obligations.values())
+    dtac = next(i for i in cat.implications if i.when == "DTAC")
+    assert set(dtac.then) == {"DCB0129", "DSPT", "UK_GDPR", "CYBER_ESSENTIALS", "ACCESSIBILITY"}
+
+
+def test_explicit_mentions_survive_case_hyphen_and_spacing_variants():
+    text = "Comply with DCB 0129, dcb-0160, ISO/IEC 27001:2022 and Cyber Essentials+ (see the DTAC)."
+    assert [(text[s:e], oid) for s, e, oid in explicit_mentions(text)] == [
+        ("DCB 0129", "DCB0129"),
+        ("dcb-0160", "DCB0160"),
+        ("ISO/IEC 27001:2022", "ISO_27001"),
+        ("Cyber Essentials+", "CYBER_ESSENTIALS"),
+        ("DTAC", "DTAC"),
+    ]
+
+
+def test_everyday_words_are_not_obligations():
+    for text in [
+        "Pay national insurance contributions monthly.",
+        "The essentials of good handover.",
+        "Accessible car parking is available.",
+        "Transfer the files by Friday.",
+    ]:
+        assert explicit_mentions(text) == [], text
+
+
+def test_implied_obligations_are_marked_and_cite_their_cause():
+    doc = make_document([(BlockKind.PARAGRAPH, "The Supplier must pass the DTAC assessment before go-live.")])
+    out = Pipeline.from_names(["segment.v1", "requirements.rules.v1"])(doc)
+    out = ObligationModel()(out)
+    found = [f for f in out.findings if f.kind is FindingKind.OBLIGATION]
+    assert found[0].label == "DTAC" and found[0].attrs["basis"] == "explicit"
+    implied_ids = {f.label for f in found if f.attrs["basis"] == "implied"}
+    assert implied_ids >= {"DCB0129", "DSPT", "UK_GDPR", "CYBER_ESSENTIALS", "ACCESSIBILITY"}
+    assert all(f.attrs["implied_by"] == "DTAC" and f.evidence == found[0].evidence for f in found[1:])
+    requirement = next(f for f in out.findings if f.kind is FindingKind.REQUIREMENT)
+    assert "DTAC" in requirement.attrs["obligations"] and "DSPT" not in requirement.attrs["obligations"]
+    rows = {r["id"]: r for r in summary(out)}
+    assert rows["DTAC"]["status"] == "found" and rows["DSPT"]["status"] == "implied"
+    assert rows["DSPT"]["implied_by"] == "DTAC" and rows["DSPT"]["what_it_takes"]
+
+
+def test_implied_skips_what_was_found():
+    doc = make_document([(BlockKind.PARAGRAPH, "Hold DTAC approval and complete the DSPT each year.")])
+    out = ObligationModel()(Pipeline.from_names(["segment.v1"])(doc))
+    assert [f.attrs["basis"] for f in out.findings if f.label == "DSPT"] == ["explicit"]
+    assert not implied([])

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+
+from conftest import make_document
+
+from tenderlens.document import BlockKind
+from tenderlens.ingest import read
+from tenderlens.pipeline import Pipeline
+from tenderlens.routes import RouteModel, catalogue, publisher_route, rule_route, stated_route, telltales
+
+LABELS_ROUTES = {
+    "open",
+    "restricted",
+    "competitive_flexible",
+    "competitive_dialogue",
+    "competitive_negotiation",
+    "innovation_partnership",
+    "direct_award",
+    "framework_call_off",
+    "dps_call_off",
+    "below_threshold_quotation",
+    "psr_direct_award_a",
+    "psr_direct_award_b",
+    "psr_direct_award_c",
+    "psr_most_suitable_provider",
+    "psr_competitive",
+    "sbri",
+    "grant",
+    "unknown",
+}
+
+
+def test_catalogue_covers_labels_md():
+    cat = catalogue()
+    assert set(cat.routes) == LABELS_ROUTES
+    assert set(cat.regimes) == {"pa2023", "pcr2015", "psr", "scotland", "grant", "unknown"}
+    assert set(cat.flags) == {"establishes_framework", "establishes_dps", "light_touch"}
+    assert all(r["for_suppliers"] for r in cat.routes.values())
+
+
+def test_telltales_and_rules():
+    text = "This is a call-off from the framework via mini-competition under Lot 2."
+    assert "route:framework_call_off" in {key for _, _, key in telltales(text)}
+    assert rule_route(text) == "framework_call_off"
+    assert rule_route("Supply of gloves.") is None
+    assert stated_route("open procedure. The open procedure applies. A framework agreement.") == "open"
+    assert publisher_route({"procurementMethodDetails": "Call-off from a framework agreement"}) == "framework_call_off"
+
+
+def _ocds(tmp_path, details: str):
+    release = {
+        "ocid": "ocds-x",
+        "id": "1",
+        "date": "2026-01-01",
+        "tender": {
+            "title": "Courier services",
+            "description": "Collection and delivery of pathology samples.",
+            "procurementMethod": "limited",
+            "procurementMethodDetails": details,
+        },
+    }
+    path = tmp_path / "notice.json"
+    path.write_text(json.dumps(release), "utf-8")
+    return read(path)
+
+
+def test_ocds_procedure_field_decides_unless_text_only(tmp_path):
+    doc = Pipeline.from_names(["segment.v1"])(_ocds(tmp_path, "Single tender action (below threshold)"))
+    decided = RouteModel()(doc).route
+    assert decided.route == "direct_award" and decided.attrs["decided_by"] == "publisher procedure field"
+    assert any("Single tender action" in e.text for e in decided.evidence)
+    text_only = RouteModel(text_only=True)(doc).route
+    assert text_only.attrs["decided_by"] != "publisher procedure field"
+    assert all("Single tender action" not in e.text for e in text_only.evidence)
+    assert set(text_only.scores) <= LABELS_ROUTES and abs(sum(text_only.scores.values()) - 1) < 0.01
+
+
+def test_route_has_meaning_and_evidence_with_pages():
+    doc = make_document(
+        [
+            (BlockKind.HEADING, "Invitation to tender"),
+            (
+                BlockKind.PARAGRAPH,
+                "This procurement is a call-off from the framework agreement by further competition.",
+            ),
+        ]
+    )
+    route = RouteModel()(Pipeline.from_names(["segment.v1"])(doc)).route
+    assert route.route == "framework_call_off"
+    assert route.attrs["meaning"] == catalogue().routes["framework_call_off"]["for_suppliers"]
+    assert route.evidence[0].page == 1 and "call-off" in route.evidence[0].text
