@@ -35,6 +35,7 @@ def cli() -> None:
 @click.option("--page-timeout", type=click.FloatRange(0), default=60.0, show_default=True, help="Seconds; 0 for none.")
 @click.option("--processes", type=click.IntRange(1), help="Processes for long PDFs (default: one per CPU).")
 @click.option("--text-only", is_flag=True, help="Ignore OCDS procedure fields when classifying the route.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 def scan_cli(
     files: tuple[Path, ...],
     page_spec: str | None,
@@ -46,6 +47,7 @@ def scan_cli(
     page_timeout: float,
     processes: int | None,
     text_only: bool,
+    device: str,
 ) -> None:
     """Scan FILES (PDF, DOCX, TXT, MD, HTML, OCDS JSON) and report what each demands.
 
@@ -67,7 +69,10 @@ def scan_cli(
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx writes workbooks: pass --out DIR")
     names = tuple("routes.text-only" if text_only and n == "routes" else n for n in DEFAULT_STAGES)
-    pipeline = Pipeline.from_names(names)
+    try:
+        pipeline = Pipeline.from_names(names, device=device)
+    except TenderlensError as exc:
+        raise click.ClickException(str(exc)) from None
     if out:
         out.mkdir(parents=True, exist_ok=True)
     failed = 0

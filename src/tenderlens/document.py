@@ -130,6 +130,7 @@ class Document:
         if self.pages and position != len(self.text):
             raise ValueError("pages do not cover the whole text")
         object.__setattr__(self, "_page_starts", [p.start for p in self.pages])
+        object.__setattr__(self, "_block_starts", [b.start for b in self.blocks])
 
     def page_at(self, offset: int) -> Page:
         """The page holding the char at ``offset`` (the last page for the end of the text)."""
@@ -160,7 +161,7 @@ class Document:
 
     def block_at(self, offset: int) -> Block | None:
         """The block holding ``offset``, if any."""
-        starts = [b.start for b in self.blocks]
+        starts: list[int] = self.__dict__["_block_starts"]
         index = bisect.bisect_right(starts, offset) - 1
         if index >= 0 and self.blocks[index].start <= offset < self.blocks[index].end:
             return self.blocks[index]
@@ -364,10 +365,6 @@ class DocumentBuilder:
 
     def table(self, index: int) -> Table:
         return self._tables[index]
-
-    @property
-    def table_count(self) -> int:
-        return len(self._tables)
 
     def build(self, **kwargs: Any) -> Document:
         self.end_page()

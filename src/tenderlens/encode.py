@@ -56,6 +56,9 @@ class Encoder:
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # the library never prints
 
         self.path = Path(path) if path else model_path()
         self.device = resolve_device(device)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -335,11 +334,3 @@ def _add_table(builder: DocumentBuilder, grid: TableGrid, page: int, continues: 
         if text:
             builder.add_block(BlockKind.TABLE_ROW, [(text, box)], table=index)
     return index
-
-
-def table_context(doc: Document, row_start: int) -> Sequence[str]:
-    """The header of the table a row block belongs to (empty for other blocks)."""
-    block = doc.block_at(row_start)
-    if block is None or block.table is None:
-        return ()
-    return doc.tables[block.table].header

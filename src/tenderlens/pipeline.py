@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from .document import Document
 from .errors import Errors, PipelineError
@@ -26,53 +26,57 @@ class _Function:
         return self.function(doc)
 
 
-def _segment() -> Stage:
+def _segment(encoder: Any = None) -> Stage:
     from .segment import segment
 
     return _Function("segment.v1", segment)
 
 
-def _requirement_rules() -> Stage:
+def _requirement_rules(encoder: Any = None) -> Stage:
     from .requirements import ModalRules
 
     return ModalRules()
 
 
-def _requirement_model() -> Stage:
+def _requirement_model(encoder: Any = None) -> Stage:
     from .requirements import RequirementModel
 
-    return RequirementModel()
+    return RequirementModel(encoder=encoder)
 
 
-def _requirements() -> Stage:
+def _requirements(encoder: Any = None) -> Stage:
     """The shipped model when there is one, else the modal-verb rules."""
     from .models import latest
 
-    return _requirement_model() if latest("requirements") else _requirement_rules()
+    return _requirement_model(encoder) if latest("requirements") else _requirement_rules()
 
 
-def _obligations() -> Stage:
+def _obligations(encoder: Any = None) -> Stage:
     """Catalogue aliases, plus the implicit head when a model is shipped."""
     from .obligations import ObligationModel
 
-    return ObligationModel()
+    return ObligationModel(encoder=encoder)
 
 
-def _commitments() -> Stage | None:
+def _commitments(encoder: Any = None) -> Stage | None:
     from .commitments import CommitmentModel
     from .models import latest
 
-    return CommitmentModel() if latest("commitments") else None
+    return CommitmentModel(encoder=encoder) if latest("commitments") else None
 
 
-def _routes(text_only: bool = False) -> Stage | None:
+def _routes(encoder: Any = None, *, text_only: bool = False) -> Stage | None:
     from .models import latest
     from .routes import RouteModel
 
-    return RouteModel(text_only=text_only) if latest("routes") else None
+    return RouteModel(encoder=encoder, text_only=text_only) if latest("routes") else None
 
 
-STAGES: dict[str, Callable[[], Stage | None]] = {
+def _routes_text_only(encoder: Any = None) -> Stage | None:
+    return _routes(encoder, text_only=True)
+
+
+STAGES: dict[str, Callable[..., Stage | None]] = {
     "segment.v1": _segment,
     "requirements.rules.v1": _requirement_rules,
     "requirements.minilm-head.v1": _requirement_model,
@@ -80,7 +84,7 @@ STAGES: dict[str, Callable[[], Stage | None]] = {
     "obligations": _obligations,
     "commitments": _commitments,
     "routes": _routes,
-    "routes.text-only": lambda: _routes(text_only=True),
+    "routes.text-only": _routes_text_only,
 }
 DEFAULT_STAGES = ("segment.v1", "requirements", "obligations", "commitments", "routes")
 
@@ -90,12 +94,17 @@ class Pipeline:
         self.stages = tuple(stages)
 
     @classmethod
-    def from_names(cls, names: Iterable[str] = DEFAULT_STAGES) -> Pipeline:
+    def from_names(cls, names: Iterable[str] = DEFAULT_STAGES, *, device: str = "auto") -> Pipeline:
+        """Stages by registered name; model stages share one encoder on ``device`` (auto, cpu, cuda)."""
+        from .encode import resolve_device, shared_encoder
+
+        resolve_device(device)  # a coded error for cuda without CUDA, before any model loads
+        encoder = None if device == "auto" else shared_encoder(device)
         stages = []
         for name in names:
             if name not in STAGES:
                 raise PipelineError(Errors.E302, name=name, known=", ".join(sorted(STAGES)))
-            stage = STAGES[name]()
+            stage = STAGES[name](encoder)
             if stage is not None:  # a model stage whose model is not installed is left out
                 stages.append(stage)
         return cls(stages)
