@@ -251,3 +251,24 @@ def test_cpu_and_gpu_encoders_agree():
         model.predict_proba(texts).argmax(1)
         == RequirementModel(encoder=shared_encoder("cpu")).predict_proba(texts).argmax(1)
     ).all()
+
+
+def test_fine_tuning_saves_an_encoder_that_the_model_uses(tmp_path):
+    data = write_jsonl(tmp_path / "tiny.jsonl", REQUIREMENTS)
+    config = write_config(
+        tmp_path / "c.toml",
+        version="ft",
+        seed=0,
+        corpus=[str(data)],
+        C={"requirement": 100.0},
+        fine_tune={"epochs": 2, "learning_rate": 1e-4, "batch_size": 4},
+    )
+    folder = train("requirements", config, output=tmp_path / "m", device="cpu")
+    assert (folder / "encoder" / "model.safetensors").is_file()
+    _, _, meta = load_folder(folder)
+    assert "encoder/model.safetensors" in meta["files"] and "fine-tuned" in meta["encoder"]
+    model = RequirementModel(folder)
+    texts = [r["text"] for r in REQUIREMENTS]
+    predicted = [model.classes_[i] for i in model.predict_proba(texts).argmax(axis=1)]
+    assert predicted == [r["requirement"] or "none" for r in REQUIREMENTS]
+    assert model.encoder.get().path == folder / "encoder"

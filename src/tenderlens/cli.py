@@ -114,12 +114,17 @@ def scan_cli(
 @click.option("--data", "extra", multiple=True, type=click.Path(exists=True, path_type=Path), help="More JSONL/CSV.")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Model folder to write.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-def train_cli(task: str, config_path: Path, extra: tuple[Path, ...], output: Path | None, device: str) -> None:
+@click.option("--fine-tune", is_flag=True, help="Fine-tune the MiniLM encoder too (best on a GPU).")
+def train_cli(
+    task: str, config_path: Path, extra: tuple[Path, ...], output: Path | None, device: str, fine_tune: bool
+) -> None:
     """Train every head of TASK from its config (and --data) and write a model folder."""
     from .train import train
 
     try:
-        folder = train(task, config_path, extra=extra, output=output, device=device, progress=_progress)
+        folder = train(
+            task, config_path, extra=extra, output=output, device=device, progress=_progress, fine_tune=fine_tune
+        )
     except TenderlensError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(str(folder))

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .document import Document, Finding, FindingKind
+from .encode import EncoderRef
 
 MIN_COMMITMENTS = 3
 _PROMISE = re.compile(
@@ -97,15 +98,7 @@ class CommitmentModel:
         self.head = heads["commitment"]
         self.scale = float(config.get("lexical_scale", 1.0))
         self.name = f"commitments.minilm-head.{meta['version']}"
-        self._encoder = encoder
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from .encode import shared_encoder
-
-            self._encoder = shared_encoder()
-        return self._encoder
+        self.encoder = EncoderRef(folder, encoder)
 
     @property
     def classes_(self) -> NDArray[Any]:

@@ -58,7 +58,7 @@ class Encoder:
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # the library never prints
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # the library never prints
 
         self.path = Path(path) if path else model_path()
         self.device = resolve_device(device)
@@ -96,12 +96,50 @@ class Encoder:
                     max_length=MAX_LENGTH,
                     return_tensors="pt",
                 ).to(self.device)
-                hidden = self.model(**tokens).last_hidden_state
-                mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                out[batch] = pooled.float().cpu().numpy()
+                out[batch] = self.pool(tokens).float().cpu().numpy()
         return out
+
+    def pool(self, tokens: Any) -> Any:
+        """Mean of the token states under the attention mask, L2-normalised (a torch tensor)."""
+        import torch
+
+        hidden = self.model(**tokens).last_hidden_state
+        mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def save(self, folder: Path) -> None:
+        """The encoder's weights (safetensors) and tokenizer, for a model folder's `encoder/`."""
+        self.model.save_pretrained(str(folder))
+        self.tokenizer.save_pretrained(str(folder))
+
+
+class EncoderRef:
+    """The encoder a model uses, loaded on first use.
+
+    A model folder with its own fine-tuned `encoder/` uses that; otherwise the encoder given, or
+    the process-wide shared one, so that stages share one pass per sentence.
+    """
+
+    def __init__(self, folder: str | Path | None = None, given: Any = None) -> None:
+        self.folder = Path(folder) if folder else None
+        self._encoder = given
+
+    def get(self) -> Any:
+        if self.folder is not None and (self.folder / "encoder").is_dir():
+            if not isinstance(self._encoder, Encoder) or self._encoder.path != self.folder / "encoder":
+                device = self._encoder.device if self._encoder is not None else "auto"
+                self._encoder = Encoder(self.folder / "encoder", device=device)
+        elif self._encoder is None:
+            self._encoder = shared_encoder()
+        return self._encoder
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        encoded: NDArray[np.float32] = self.get().encode(texts)
+        return encoded
 
 
 @lru_cache(maxsize=2)

@@ -134,7 +134,7 @@ def save_folder(
         np.savez(handle, **arrays)  # type: ignore[arg-type]
     (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", "utf-8")
     (folder / CARD).write_text(card, "utf-8")
-    checked = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.name not in (META,)}
+    checked = {p.relative_to(folder).as_posix(): sha256(p) for p in _files(folder) if p.name != META}
     (folder / META).write_text(json.dumps({**meta, "files": checked}, indent=2) + "\n", "utf-8")
 
 
@@ -146,9 +146,10 @@ def load_folder(folder: str | Path) -> tuple[dict[str, LinearHead], dict[str, An
         raise ModelError(Errors.E201, path=folder, name=META)
     meta: dict[str, Any] = json.loads(meta_path.read_text("utf-8"))
     expected: dict[str, str] = meta.get("files", {})
-    for path in folder.iterdir():
-        if path.name != META and path.name not in expected:
-            raise ModelError(Errors.E203, path=folder, name=path.name)
+    for path in _files(folder):
+        name = path.relative_to(folder).as_posix()
+        if name != META and name not in expected:
+            raise ModelError(Errors.E203, path=folder, name=name)
     for name, digest in expected.items():
         path = folder / name
         if not path.is_file():
@@ -160,6 +161,11 @@ def load_folder(folder: str | Path) -> tuple[dict[str, LinearHead], dict[str, An
         arrays = {key: data[key] for key in data.files}
     names = sorted({key.split(".")[0] for key in arrays})
     return {name: LinearHead.from_arrays(arrays, name) for name in names}, config, meta
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file of a model folder, its fine-tuned `encoder/` included."""
+    return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
 def installed(root: Path = MODELS_DIR) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .document import Document, Finding, FindingKind
+from .encode import EncoderRef
 from .phrases import PhraseIndex
 
 EXPLICIT_SOURCE = "obligations.catalogue.v1"
@@ -97,15 +98,7 @@ class ObligationModel:
             self.head = heads["obligations"]
             self.threshold = float(threshold or config.get("threshold", 0.5))
             self.model_name = f"obligations.minilm-head.{meta['version']}"
-        self._encoder = encoder
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from .encode import shared_encoder
-
-            self._encoder = shared_encoder()
-        return self._encoder
+        self.encoder = EncoderRef(folder, encoder)
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """Implicit-head probabilities, one column per `classes_` id."""

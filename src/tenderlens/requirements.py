@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from . import facts
 from .document import BlockKind, Document, Finding, FindingKind
+from .encode import EncoderRef
 
 LABELS = ("none", "mandatory", "desirable")
 
@@ -208,15 +209,7 @@ class RequirementModel:
             raise ModelError(Errors.E201, path="models/", name="a requirements-* model folder")
         self.heads, self.config, self.meta = load_folder(folder)
         self.name = f"requirements.minilm-head.{self.meta['version']}"
-        self._encoder = encoder
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from .encode import shared_encoder
-
-            self._encoder = shared_encoder()
-        return self._encoder
+        self.encoder = EncoderRef(folder, encoder)
 
     @property
     def classes_(self) -> NDArray[Any]:

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .document import Document, Evidence, Route
+from .encode import EncoderRef
 from .phrases import PhraseIndex
 
 OPENING_CHARS = 1500  # the title and opening of a notice or tender carry its procedure
@@ -138,15 +139,7 @@ class RouteModel:
         self.name = f"routes.minilm-head.{meta['version']}"
         self.threshold = float(self.config.get("threshold", 0.0))
         self.text_only = text_only
-        self._encoder = encoder
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from .encode import shared_encoder
-
-            self._encoder = shared_encoder()
-        return self._encoder
+        self.encoder = EncoderRef(folder, encoder)
 
     def features(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """One row per document text: embedding of its opening plus tell-tale counts of all of it."""

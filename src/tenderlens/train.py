@@ -212,8 +212,13 @@ def train(
     device: str = "auto",
     progress: Progress = lambda message: None,
     encoder: Any = None,
+    fine_tune: bool = False,
 ) -> Path:
-    """Train every head of task ``name`` and write the model folder; return its path."""
+    """Train every head of task ``name`` and write the model folder; return its path.
+
+    With ``fine_tune`` (or ``[fine_tune]`` in the config) the MiniLM encoder is first fine-tuned
+    on the first head's training labels and saved in the folder's `encoder/`.
+    """
     from .encode import Encoder
 
     spec = task(name)
@@ -230,12 +235,27 @@ def train(
     _validate(spec, units, config.get("extra_labels"))
     splits = corpora.by_split(units)
     progress("split by document: " + ", ".join(f"{k} {len(v)} units" for k, v in splits.items()))
-    encoder = encoder or Encoder(device=device)
-    progress(f"encoding {len(units)} units on {encoder.device}")
+    tuning = dict(config.get("fine_tune", {})) if fine_tune or "fine_tune" in config else None
+    encoder = Encoder(device=device) if tuning is not None or encoder is None else encoder
     heads: dict[str, LinearHead] = {}
     metrics: dict[str, Any] = {}
     scale = float(config.get("lexical_scale", 1.0))
     fit_on = splits["train"] + (splits["dev"] if config.get("fit_on_dev", False) else [])
+    if tuning is not None:
+        from .finetune import fine_tune as tune
+
+        first, tuned_on = next(iter(spec.examples(fit_on).items()))
+        progress(f"fine-tuning the encoder on {first!r} ({len(tuned_on.texts)} units) on {encoder.device}")
+        tune(
+            encoder,
+            tuned_on.texts,
+            tuned_on.labels,
+            multilabel=first in spec.multilabel,
+            seed=seed,
+            progress=progress,
+            **tuning,
+        )
+    progress(f"encoding {len(units)} units on {encoder.device}")
     for head_name, train_examples in spec.examples(fit_on).items():
         C = float(config.get("C", {}).get(head_name, 1.0))
         progress(f"fitting head {head_name!r} on {len(train_examples.texts)} units (C={C}, seed={seed})")
@@ -264,6 +284,9 @@ def train(
     }
     from .cards import model_card
 
+    if tuning is not None:
+        meta["encoder"] += f", fine-tuned here ({tuning or 'defaults'}) and saved in encoder/"
+        encoder.save(folder / "encoder")
     save_folder(folder, heads, config=config, meta=meta, card=model_card(meta, config))
     progress(f"wrote {folder}")
     return folder
