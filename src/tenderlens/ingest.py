@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .document import BBox, BlockKind, Document, DocumentBuilder, Table
 from .errors import Errors, IngestError, Warnings, warn
-from .layout import PageLayout, PageLimits, TableGrid, TextLine, read_pages
+from .layout import PageLayout, PageLimits, TableGrid, TextLine, read_pages, reason_of
 
 
 @dataclass(frozen=True)
@@ -123,15 +123,14 @@ def _page_count(path: Path, password: str | None) -> int:
     import pdfplumber
 
     try:
-        with pdfplumber.open(path, password=password or "") as pdf:
+        # our own file handle: pdfplumber leaves its file open when the PDF fails to parse
+        with path.open("rb") as stream, pdfplumber.open(stream, password=password or "") as pdf:
             return len(pdf.pages)
     except Exception as exc:
         inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
         if type(inner).__name__ == "PDFPasswordIncorrect":
             raise IngestError(Errors.E007 if password else Errors.E006, path=path) from None
-        from .layout import _reason
-
-        raise IngestError(Errors.E004, path=path, reason=_reason(exc)) from None
+        raise IngestError(Errors.E004, path=path, reason=reason_of(exc)) from None
 
 
 def _layouts(path: str, options: IngestOptions, numbers: list[int], limits: PageLimits) -> list[PageLayout]:

@@ -97,26 +97,34 @@ def read_pages(path: str, password: str | None, numbers: Sequence[int], limits: 
     import pdfplumber
 
     layouts: list[PageLayout] = []
-    try:
-        pdf = pdfplumber.open(path, password=password or "")
-    except Exception as exc:  # the parent already opened it once; treat a late failure as corrupt
-        return [PageLayout(numbers[0], 0, 0, error=("E004", {"reason": _reason(exc)}))]
-    with pdf:
-        for number in numbers:
-            page = pdf.pages[number - 1]
-            try:
-                with deadline(limits.timeout):
-                    layout = page_layout(page, limits)
-            except _PageTimeout:
-                layout = PageLayout(number, 0, 0, error=("E010", {"seconds": limits.timeout}))
-            except Exception as exc:
-                layout = PageLayout(number, 0, 0, error=("E004", {"reason": _reason(exc)}))
-            finally:
-                page.close()
-            layouts.append(layout)
-            if layout.error:
-                break
+    # our own file handle: pdfplumber leaves its file open when the PDF fails to parse
+    with open(path, "rb") as stream:
+        try:
+            pdf = pdfplumber.open(stream, password=password or "")
+        except Exception as exc:  # the parent already opened it once; treat a late failure as corrupt
+            return [PageLayout(numbers[0], 0, 0, error=("E004", {"reason": reason_of(exc)}))]
+        with pdf:
+            for number in numbers:
+                layout = _read_page(pdf, number, limits)
+                layouts.append(layout)
+                if layout.error:
+                    break
     return layouts
+
+
+def _read_page(pdf: Any, number: int, limits: PageLimits) -> PageLayout:
+    page = None
+    try:
+        with deadline(limits.timeout):
+            page = pdf.pages[number - 1]
+            return page_layout(page, limits)
+    except _PageTimeout:
+        return PageLayout(number, 0, 0, error=("E010", {"seconds": limits.timeout}))
+    except Exception as exc:
+        return PageLayout(number, 0, 0, error=("E004", {"reason": reason_of(exc)}))
+    finally:
+        if page is not None:
+            page.close()
 
 
 def page_layout(page: Any, limits: PageLimits) -> PageLayout:
@@ -281,7 +289,7 @@ def _ocr(page: Any, layout: PageLayout) -> None:
                 check=True,
             )
         except (subprocess.SubprocessError, OSError) as exc:
-            layout.warning = ("W003", {"reason": _reason(exc)})
+            layout.warning = ("W003", {"reason": reason_of(exc)})
             return
     scale = 72 / OCR_RESOLUTION
     words = []
@@ -306,7 +314,8 @@ def _ocr(page: Any, layout: PageLayout) -> None:
     layout.warning = ("W002", {})
 
 
-def _reason(exc: BaseException) -> str:
+def reason_of(exc: BaseException) -> str:
+    """A short reason for an error, unwrapping pdfplumber's PdfminerException."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     message = str(inner).strip()
     return type(inner).__name__ + (f": {message[:120]}" if message else "")
