@@ -104,6 +104,7 @@ def test_train_evaluate_and_models_commands(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "| mandatory | 1.000 | 1.000 | 1.000 | 1 |" in result.stdout
     assert json_.loads((tmp_path / "m" / "metrics.json").read_text())["requirement"]["accuracy"] == 1.0
+    assert (tmp_path / "m" / "confusion-requirement.png").read_bytes()[:4] == b"\x89PNG"
     listed = runner.invoke(cli, ["models"])
     assert listed.exit_code == 0 and "device: cpu" in listed.stdout and "requirements" in listed.stdout
     bad = tmp_path / "bad.jsonl"

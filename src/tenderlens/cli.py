@@ -144,7 +144,7 @@ def evaluate_cli(
     import json
 
     from .models import latest
-    from .train import evaluate, metrics_markdown, real_evaluation, record_real
+    from .train import confusion_png, evaluate, metrics_markdown, real_evaluation, record_real
 
     folder = folder or latest(task)
     if folder is None:
@@ -164,6 +164,9 @@ def evaluate_cli(
         out.mkdir(parents=True, exist_ok=True)
         (out / "metrics.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
         (out / "metrics.md").write_text(text, "utf-8")
+        for head, metrics in ({} if real else results).items():
+            if "confusion" in metrics:
+                confusion_png(metrics, out / f"confusion-{head}.png", f"{task} {head}: rows true, columns predicted")
 
 
 @cli.command("models")

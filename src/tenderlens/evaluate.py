@@ -32,6 +32,11 @@ def covered(part: set[str], by: set[str]) -> bool:
     return bool(part) and len(part & by) >= 0.5 * len(part)
 
 
+def _overlap(unit: set[str], found: set[str]) -> tuple[float, float]:
+    shared = len(unit & found)
+    return shared / len(unit), shared / max(len(found), 1)
+
+
 def gold_pages(evalset: Path) -> list[dict[str, Any]]:
     with (evalset / "dev" / "gold_pages.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -66,7 +71,9 @@ def requirement_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dic
                 if label is None:
                     continue
                 gold_total += 1
-                match = next((p for p in predicted if covered(unit_tokens, p[0])), None)
+                # of the predictions that cover the unit, the one that overlaps it most
+                covering = [p for p in predicted if covered(unit_tokens, p[0])]
+                match = max(covering, key=lambda p: _overlap(unit_tokens, p[0]), default=None)
                 if match:
                     tp_recall += 1
                     modality_total += 1

@@ -34,7 +34,9 @@ MANDATORY = re.compile(
     re.IGNORECASE,
 )
 DESIRABLE = re.compile(
-    r"\b(should|desirable|preferably|preferred|ideally|is encouraged|are encouraged|"
+    # "should a Test fail" opens a condition: no advice there
+    r"\b(should(?!\s+(?:a|an|any|the|there|it|this|that|such|they|you|we)\b)|desirable|preferably|preferred|"
+    r"ideally|is encouraged|are encouraged|"
     r"would be an advantage|viewed favourably|may wish to|nice to have)\b",
     re.IGNORECASE,
 )

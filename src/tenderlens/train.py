@@ -375,6 +375,31 @@ def evaluate(
     return results
 
 
+def confusion_png(metrics: dict[str, Any], path: Path, title: str = "") -> None:
+    """The confusion matrix as a PNG heat map (rows true, columns predicted), drawn with Pillow."""
+    from PIL import Image, ImageDraw
+
+    labels = metrics["confusion"]["labels"]
+    matrix = np.array(metrics["confusion"]["matrix"], dtype=float)
+    cell, margin = 44, 190
+    size = (margin + cell * len(labels) + 20, margin + cell * len(labels) + 20)
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((10, 10), title or "confusion matrix (rows true, columns predicted)", fill="black")
+    rows = np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    for i, label in enumerate(labels):
+        draw.text((10, margin + i * cell + cell // 3), label[:28], fill="black")
+        column = Image.new("RGB", (margin - 40, 14), "white")
+        ImageDraw.Draw(column).text((0, 0), label[:24], fill="black")
+        image.paste(column.rotate(90, expand=True), (margin + i * cell + cell // 3, 30))
+        for j in range(len(labels)):
+            shade = int(255 - 200 * matrix[i, j] / rows[i, 0])
+            box = (margin + j * cell, margin + i * cell, margin + (j + 1) * cell - 2, margin + (i + 1) * cell - 2)
+            draw.rectangle(box, fill=(shade, shade, 255))
+            draw.text((box[0] + 6, box[1] + cell // 3), str(int(matrix[i, j])), fill="black")
+    image.save(path)
+
+
 def metrics_markdown(results: dict[str, Any]) -> str:
     """Per-label tables and confusion matrices, for a terminal or a report file."""
     lines: list[str] = []
