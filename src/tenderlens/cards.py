@@ -43,15 +43,14 @@ LIMITS = {
 }
 
 
-def _table(metrics: Mapping[str, Any]) -> list[str]:
+def metrics_table(metrics: Mapping[str, Any]) -> list[str]:
+    """Per-label precision, recall, F1 and support, then the micro and macro averages (Markdown)."""
     lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for label, m in metrics["per_label"].items():
         lines.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
     for average in ("micro", "macro"):
         m = metrics[average]
         lines.append(f"| *{average}* | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | |")
-    if "accuracy" in metrics:
-        lines.append(f"\nAccuracy {metrics['accuracy']:.3f} over {metrics['support']} units.")
     return lines
 
 
@@ -105,7 +104,9 @@ def model_card(meta: Mapping[str, Any], config: Mapping[str, Any]) -> str:
     ]
     for split, heads in meta["metrics"].items():
         for head, metrics in heads.items():
-            lines += ["", f"### {head} on {split}", "", *_table(metrics)]
+            lines += ["", f"### {head} on {split}", "", *metrics_table(metrics)]
+            if "accuracy" in metrics:
+                lines.append(f"\nAccuracy {metrics['accuracy']:.3f} over {metrics['support']} units.")
     if meta.get("real"):
         lines += ["", "## On real documents (../shared/evalset)", "", *_real(meta["real"])]
     lines += ["", "## Limitations", LIMITS.get(task, "See the datasheet of its corpus."), ""]

@@ -143,8 +143,9 @@ def evaluate_cli(
     """Per-label precision, recall and F1, micro and macro, and a confusion matrix."""
     import json
 
+    from .evaluate import confusion_png, metrics_markdown, real_evaluation, record_real
     from .models import latest
-    from .train import confusion_png, evaluate, metrics_markdown, real_evaluation, record_real
+    from .train import evaluate
 
     folder = folder or latest(task)
     if folder is None:

@@ -40,6 +40,10 @@ class Errors(StrEnum):
     E015 = "Page selection {spec!r} is not valid: {reason}. Use a form like '3,7-9'."
     E016 = "{path}: none of the selected pages {spec!r} exist (the document has {pages} pages)."
     E017 = "{path} has an unsupported file type {suffix!r}. Pass .pdf, .docx, .txt, .md, .html or .json."
+    E099 = (
+        "{path}: unexpected {reason} while reading it. This is a bug in tenderlens; please "
+        "report it, with the file if you can share it."
+    )
     E101 = "Configuration {key!r} has the value {value!r}; allowed: {allowed}."
     E201 = (
         "Model folder {path} is missing {name}. Retrain it with `tenderlens train`, or point "
@@ -53,10 +57,6 @@ class Errors(StrEnum):
     E204 = "Training data {path}: {reason}."
     E205 = "Unknown task {task!r}; known tasks: {known}."
     E206 = "CUDA was requested but is not available on this machine. Use --device auto or cpu."
-    E099 = (
-        "{path}: unexpected {reason} while reading it. This is a bug in tenderlens; please "
-        "report it, with the file if you can share it."
-    )
     E301 = "Stage {name!r} returned {type_name}, not a Document. Stages must return a Document."
     E302 = "Unknown stage {name!r}; known stages: {known}."
 

@@ -1,9 +1,11 @@
-"""Measuring on real documents: the hand-labelled pages and requirement statements of the evalset.
+"""Measuring models: on the real documents of the evalset, and as reports (Markdown, PNG).
 
-Matching follows ../shared/evalset/README.md: a predicted requirement on a gold page matches a
-gold unit when at least half of the gold unit's word tokens are covered by the prediction's text
-(and, for precision, at least half of the prediction's tokens by the gold unit's). These files are
-read at evaluation time only; nothing here is trained or tuned on the holdout.
+Matching on the hand-labelled pages follows ../shared/evalset/README.md: a predicted requirement
+on a gold page matches a gold unit when at least half of the gold unit's word tokens are covered
+by the prediction's text (and, for precision, at least half of the prediction's tokens by the gold
+unit's). Real files are read at evaluation time only; nothing here trains or tunes on the holdout.
+Routes are measured on the real notices by cross-validation, since the shipped route model also
+learns from them.
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from . import corpus as corpora
 from .document import Document, FindingKind
-from .errors import TenderlensWarning
+from .errors import Errors, ModelError, TenderlensWarning
 from .ingest import IngestOptions, read
+from .models import LinearHead, save_folder
 from .segment import segment
+from .train import ROOT, Examples, Progress, featurise, load_config, real_notices, report, task
 
 _TOKEN = re.compile(r"\w+")
 Stage = Callable[[Document], Document]
@@ -169,3 +176,166 @@ def obligation_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dict
             "per_id": {k: {"tp": v[0], "fp": v[1], "fn": v[2]} for k, v in sorted(per_id.items())},
         }
     return out
+
+
+# -- model evaluation reports ---------------------------------------------------------------------
+
+
+def metrics_markdown(results: dict[str, Any]) -> str:
+    """Per-label tables and confusion matrices, for a terminal or a report file."""
+    from .cards import metrics_table
+
+    lines: list[str] = []
+    for head, m in results.items():
+        lines += [f"## {head}", "", *metrics_table(m)]
+        if "confusion" in m:
+            labels = m["confusion"]["labels"]
+            lines += ["", f"Accuracy {m['accuracy']:.3f}. Confusion (rows true, columns predicted):", ""]
+            lines.append("| | " + " | ".join(labels) + " |")
+            lines.append("|---|" + "---|" * len(labels))
+            for label, row in zip(labels, m["confusion"]["matrix"], strict=True):
+                lines.append(f"| {label} | " + " | ".join(map(str, row)) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def confusion_png(metrics: dict[str, Any], path: Path, title: str = "") -> None:
+    """The confusion matrix as a PNG heat map (rows true, columns predicted), drawn with Pillow."""
+    from PIL import Image, ImageDraw
+
+    labels = metrics["confusion"]["labels"]
+    matrix = np.array(metrics["confusion"]["matrix"], dtype=float)
+    cell, margin = 44, 190
+    size = (margin + cell * len(labels) + 20, margin + cell * len(labels) + 20)
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((10, 10), title or "confusion matrix (rows true, columns predicted)", fill="black")
+    rows = np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    for i, label in enumerate(labels):
+        draw.text((10, margin + i * cell + cell // 3), label[:28], fill="black")
+        column = Image.new("RGB", (margin - 40, 14), "white")
+        ImageDraw.Draw(column).text((0, 0), label[:24], fill="black")
+        image.paste(column.rotate(90, expand=True), (margin + i * cell + cell // 3, 30))
+        for j in range(len(labels)):
+            shade = int(255 - 200 * matrix[i, j] / rows[i, 0])
+            box = (margin + j * cell, margin + i * cell, margin + (j + 1) * cell - 2, margin + (i + 1) * cell - 2)
+            draw.rectangle(box, fill=(shade, shade, 255))
+            draw.text((box[0] + 6, box[1] + cell // 3), str(int(matrix[i, j])), fill="black")
+    image.save(path)
+
+
+def route_cross_validation(
+    config_path: str | Path, *, folds: int = 5, encoder: Any = None, progress: Progress = lambda m: None
+) -> dict[str, Any]:
+    """Routes on the real notices, cross-validated, text only, beside the two baselines.
+
+    Each fold trains on the authored corpus plus the other folds' real notices and predicts the
+    held-out fold from title and description. Macro-F1 is over routes with at least 5 examples.
+    """
+    from collections import Counter
+
+    from sklearn.metrics import f1_score
+
+    from .encode import shared_encoder
+    from .routes import rule_route
+
+    spec = task("routes")
+    config = load_config(config_path)
+    real = real_notices()
+    if not real:
+        raise ModelError(Errors.E204, path="../shared/evalset/notices_dev.jsonl", reason="the real notices are absent")
+    authored = corpora.read_units([ROOT / p for p in config.get("corpus", [])], spec.required)
+    encoder = encoder or shared_encoder()
+    rng = np.random.default_rng(int(config.get("seed", 0)))
+    fold_of = rng.permutation(len(real)) % folds
+    truth = [u["route"] for u in real]
+    predicted: list[str] = [""] * len(real)
+    threshold = float(config.get("threshold", 0.0))
+    for fold in range(folds):
+        train_units = authored + [u for u, f in zip(real, fold_of, strict=True) if f != fold] * int(
+            config.get("real_weight", 1)
+        )
+        examples = spec.examples(train_units)["route"]
+        head = LinearHead(
+            C=float(config.get("C", {}).get("route", 1.0)),
+            balanced=bool(config.get("balanced", {}).get("route", True)),
+            seed=int(config.get("seed", 0)),
+        )
+        scale = float(config.get("lexical_scale", 1.0))
+        head.fit(featurise(examples, encoder.encode(examples.texts), spec, scale), examples.labels)
+        held = [i for i, f in enumerate(fold_of) if f == fold]
+        held_examples = Examples([real[i]["text"] for i in held], [None] * len(held), [truth[i] for i in held], True)
+        proba = head.predict_proba(featurise(held_examples, encoder.encode(held_examples.texts), spec, scale))
+        for i, row in zip(held, proba, strict=True):
+            guess = str(head.classes_[row.argmax()]) if row.max() >= threshold else "unknown"
+            predicted[i] = guess
+        progress(f"fold {fold + 1}/{folds} done")
+    majority = Counter(truth).most_common(1)[0][0]
+    rules = [rule_route(u["text"]) or majority for u in real]
+    frequent = sorted(label for label, n in Counter(truth).items() if n >= 5)
+
+    def summary(guesses: Sequence[str]) -> dict[str, Any]:
+        return {
+            "accuracy": round(float(np.mean([g == t for g, t in zip(guesses, truth, strict=True)])), 4),
+            "macro_f1": round(float(f1_score(truth, guesses, labels=frequent, average="macro", zero_division=0)), 4),
+        }
+
+    model = summary(predicted)
+    model["report"] = report(np.array(truth), np.array(predicted), sorted({*truth, *predicted}))
+    return {
+        "notices": len(real),
+        "folds": folds,
+        "macro_over": frequent,
+        "majority": summary([majority] * len(real)),
+        "telltale_rules": summary(rules),
+        "model": model,
+    }
+
+
+EVALSET = ROOT.parent / "shared" / "evalset"
+
+
+def real_evaluation(name: str, folder: str | Path, config_path: str | Path | None = None) -> dict[str, Any]:
+    """Figures on the real documents of ../shared/evalset, each beside its baseline."""
+    if not EVALSET.is_dir():
+        raise ModelError(Errors.E204, path=EVALSET, reason="the real-document evalset is absent")
+    if name == "requirements":
+        from .requirements import LABELS, ModalRules, RequirementModel
+
+        model, rules = RequirementModel(folder), ModalRules()
+
+        def predict(stage: Any) -> Callable[[list[str]], list[str]]:
+            def run(texts: list[str]) -> list[str]:
+                proba = stage.predict_proba(texts)
+                classes = [str(c) for c in stage.classes_] if stage is model else list(LABELS)
+                return [classes[i] for i in proba.argmax(axis=1)]
+
+            return run
+
+        return {
+            "gold_pages": requirement_scores(EVALSET, {"modal-verb rules": rules, "model": model}),
+            "requirement_statements": statement_scores(
+                EVALSET, {"modal-verb rules": predict(rules), "model": predict(model)}
+            ),
+        }
+    if name == "obligations":
+        from .obligations import ObligationModel
+
+        alias = ObligationModel(folder)
+        alias.head = None
+        return {"gold_pages": obligation_scores(EVALSET, {"alias dictionary": alias, "model": ObligationModel(folder)})}
+    if name == "routes":
+        return {"notices_dev_cross_validated": route_cross_validation(config_path or ROOT / "training" / "routes.toml")}
+    raise ModelError(Errors.E204, path=EVALSET, reason=f"no real labelled data for {name!r} outside the holdout")
+
+
+def record_real(folder: str | Path, results: dict[str, Any]) -> None:
+    """Write real-document figures into a model folder's meta.json and card, re-checksumming it."""
+    from .cards import model_card
+    from .models import load_folder
+
+    folder = Path(folder)
+    heads, config, meta = load_folder(folder)
+    meta = {k: v for k, v in meta.items() if k != "files"}
+    meta["real"] = results
+    save_folder(folder, heads, config=config, meta=meta, card=model_card(meta, config))

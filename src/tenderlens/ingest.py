@@ -67,7 +67,7 @@ def read(path: str | Path, options: IngestOptions | None = None) -> Document:
         raise IngestError(Errors.E003, path=path, detected=_sniff(head))
     if suffix == ".docx" or (head.startswith(b"PK\x03\x04") and suffix not in TEXT_SUFFIXES):
         return formats.read_docx(path)
-    if suffix == ".json" or head.lstrip()[:1] in (b"{", b"["):
+    if suffix == ".json" or (suffix not in TEXT_SUFFIXES and head.lstrip()[:1] in (b"{", b"[")):
         return formats.read_ocds(path)
     if suffix in TEXT_SUFFIXES or b"\x00" not in head:
         return formats.read_text(path)
