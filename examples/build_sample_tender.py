@@ -575,8 +575,8 @@ INTRODUCTION: tuple[Block, ...] = (
         '"Bidder" means an organisation that submits, or intends to submit, a tender in response to this ITT;',
         '"Contract" means the contract to be entered into between the Trust and the successful Bidder;',
         N(
-            '"DTAC" means the Digital Technology Assessment Criteria for health and '
-            "social care published by NHS England;",
+            '"DTAC" means the Digital Technology Assessment Criteria, the assessment that '
+            "NHS England publishes for digital health products;",
             "DTAC",
         ),
         '"Platform" means the remote monitoring software, hosting, integrations '

@@ -52,7 +52,6 @@ class Encoder:
         device: str = "auto",
         batch_size: int = 64,
         cache_size: int = 100_000,
-        model: Any = None,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from transformers import AutoModel, AutoTokenizer
@@ -64,7 +63,7 @@ class Encoder:
         self.device = resolve_device(device)
         self.batch_size = batch_size
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
-        self.model = model or AutoModel.from_pretrained(str(self.path), local_files_only=True)
+        self.model = AutoModel.from_pretrained(str(self.path), local_files_only=True)
         self.model.to(self.device).eval()
         self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size

@@ -53,7 +53,6 @@ class PageLayout:
     items: list[TextLine | TableGrid] = field(default_factory=list)
     ocr: bool = False
     no_text: bool = False
-    columns: int = 1
     warning: tuple[str, dict[str, Any]] | None = None
     error: tuple[str, dict[str, Any]] | None = None
 
@@ -144,11 +143,7 @@ def page_layout(page: Any, limits: PageLimits) -> PageLayout:
         w for w in page.extract_words(extra_attrs=["size", "fontname"]) if not any(_inside(w, t.bbox) for t in tables)
     ]
     gutter = _gutter(_lines(words, gap=COLUMN_GAP), layout.width)
-    if gutter is None:
-        lines = _lines(words)
-    else:
-        layout.columns = 2
-        lines = _lines_by_column(words, gutter)
+    lines = _lines(words) if gutter is None else _lines_by_column(words, gutter)
     layout.items = _reading_order(lines, tables)
     return layout
 

@@ -9,11 +9,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from numpy.typing import NDArray
 
 from .document import Document, Finding, FindingKind
 from .encode import EncoderRef
-from .phrases import PhraseIndex
+from .phrases import PhraseIndex, read_catalogue
 
 EXPLICIT_SOURCE = "obligations.catalogue.v1"
 IMPLIED_SOURCE = "obligations.implied.v1"
@@ -58,11 +56,7 @@ class Catalogue:
 @lru_cache(maxsize=4)
 def catalogue(path: str | None = None) -> Catalogue:
     """The shipped catalogue, or a user's own file of the same shape."""
-    if path is None:
-        text = resources.files("tenderlens").joinpath("data/obligations.json").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    data = json.loads(text)
+    data = read_catalogue("obligations.json", path)
     obligations = {
         o["id"]: Obligation(o["id"], o["name"], tuple(o["aliases"]), o["what_it_takes"], tuple(o["sources"]))
         for o in data["obligations"]

@@ -1,4 +1,5 @@
-"""Find catalogue phrases in text whatever their case, spacing, hyphens or slashes.
+"""Catalogues: reading their data files, and finding their phrases whatever the case, spacing,
+hyphens or slashes.
 
 Phrases and text are compared in a compact form (lower case; letters, digits and '+' only), and
 word boundaries are checked on the original text, so "DCB 0129", "DCB-0129" and "dcb0129" all
@@ -8,8 +9,19 @@ misses such variants because each tokenises differently.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+def read_catalogue(name: str, path: str | None = None) -> Any:
+    """The shipped `data/<name>` of the package, or a user's own file of the same shape."""
+    if path is None:
+        return json.loads(resources.files("tenderlens").joinpath(f"data/{name}").read_text("utf-8"))
+    return json.loads(Path(path).read_text("utf-8"))
 
 
 def compact(text: str) -> tuple[str, list[int]]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .document import Document
 from .errors import Errors, PipelineError
+
+if TYPE_CHECKING:
+    from .ingest import IngestOptions
 
 
 class Stage(Protocol):
@@ -126,9 +129,8 @@ class Pipeline:
             yield self(doc)
 
 
-def scan(path: str, options: object = None, pipeline: Pipeline | None = None) -> Document:
+def scan(path: str, options: IngestOptions | None = None, pipeline: Pipeline | None = None) -> Document:
     """Read ``path`` and run the pipeline over it (the default stages when none is given)."""
-    from .ingest import IngestOptions, read
+    from .ingest import read
 
-    doc = read(path, options if isinstance(options, IngestOptions) else None)
-    return (pipeline or Pipeline.from_names())(doc)
+    return (pipeline or Pipeline.from_names())(read(path, options))

@@ -9,12 +9,10 @@ shown as evidence.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ from numpy.typing import NDArray
 
 from .document import Document, Evidence, Route
 from .encode import EncoderRef
-from .phrases import PhraseIndex
+from .phrases import PhraseIndex, read_catalogue
 
 OPENING_CHARS = 1500  # the title and opening of a notice or tender carry its procedure
 LONG_DOCUMENT_CHARS = 5000
@@ -48,11 +46,7 @@ class RouteCatalogue:
 
 @lru_cache(maxsize=2)
 def catalogue(path: str | None = None) -> RouteCatalogue:
-    if path is None:
-        text = resources.files("tenderlens").joinpath("data/routes.json").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    data = json.loads(text)
+    data = read_catalogue("routes.json", path)
     return RouteCatalogue(
         {r["id"]: r for r in data["regimes"]},
         {r["id"]: r for r in data["routes"]},
