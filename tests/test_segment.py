@@ -3,7 +3,7 @@ from __future__ import annotations
 from conftest import make_document
 
 from tenderlens.document import BlockKind
-from tenderlens.segment import segment
+from tenderlens.segment import lead_ins, segment
 
 
 def units(doc):
@@ -41,4 +41,27 @@ def test_clause_numbers_stay_with_their_sentence_and_rows_are_whole():
         "14.2. The Supplier shall keep records.",
         "It shall share them.",
         "R1 | The platform must log access. It must alert. | Mandatory",
+    ]
+
+
+def test_list_items_hang_from_a_colon_or_a_sentence_that_points_at_them():
+    doc = segment(
+        make_document(
+            [
+                (BlockKind.PARAGRAPH, "The Supplier shall:"),
+                (BlockKind.LIST_ITEM, "(a) keep a hazard log."),
+                (BlockKind.PARAGRAPH, "The service runs all year."),
+                (BlockKind.LIST_ITEM, "• Weekends are covered."),
+                (BlockKind.PARAGRAPH, "Below are the recommended testing frequencies."),
+                (BlockKind.TABLE_ROW, "Basal insulin | Twice daily"),
+            ]
+        )
+    )
+    assert lead_ins(doc) == [
+        None,
+        "The Supplier shall:",
+        None,
+        None,
+        None,
+        "Below are the recommended testing frequencies.",
     ]

@@ -40,6 +40,8 @@ DESIRABLE = re.compile(
     r"would be an advantage|viewed favourably|may wish to|nice to have)\b",
     re.IGNORECASE,
 )
+# a lead-in that offers advice makes the items under it advice ("Below are our recommendations ...")
+ADVISORY = re.compile(r"\b(recommend(?:s|ed|ations?)?|suggest(?:s|ed|ions?)?|advised|advisory)\b", re.IGNORECASE)
 NOT_A_DUTY = re.compile(
     r"\b(shall mean|shall have the meaning|means|shall not apply|nothing in this|shall be read|"
     r"shall be construed|shall be deemed)\b",
@@ -169,7 +171,7 @@ def lexical_features(text: str, lead_in: str | None = None) -> list[float]:
         float(len(words) < 5),
         float(len(letters) > 3 and sum(c.isupper() for c in letters) > 0.8 * len(letters)),
         float(lead_in is not None and bool(MANDATORY.search(lead_in))),
-        float(lead_in is not None and bool(DESIRABLE.search(lead_in))),
+        float(lead_in is not None and bool(DESIRABLE.search(lead_in) or ADVISORY.search(lead_in))),
         float(np.log1p(len(words)) / 5),
     ]
 
@@ -184,15 +186,16 @@ def modal_cues(texts: Sequence[str], lead_ins: Sequence[str | None], proba: NDAr
     for i, (text, lead_in) in enumerate(zip(texts, lead_ins, strict=True)):
         cue = _cue(text)
         if cue is None and lead_in:
-            cue = _cue(lead_in)
+            cue = _cue(lead_in, ADVISORY)
         if cue is not None:
             low, high = sorted(out[i, 1:])
             out[i, 1:] = (high, low) if cue == "mandatory" else (low, high)
     return out
 
 
-def _cue(text: str) -> str | None:
-    mandatory, desirable = bool(MANDATORY.search(text)), bool(DESIRABLE.search(text))
+def _cue(text: str, advisory: re.Pattern[str] | None = None) -> str | None:
+    mandatory = bool(MANDATORY.search(text))
+    desirable = bool(DESIRABLE.search(text) or (advisory and advisory.search(text)))
     if mandatory != desirable:
         return "mandatory" if mandatory else "desirable"
     return None

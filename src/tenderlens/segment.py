@@ -114,12 +114,16 @@ def _strip(text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+_INTRODUCES = re.compile(r"\b(below|the following|as follows)\b", re.IGNORECASE)
+
+
 def lead_ins(doc: Document) -> list[str | None]:
     """For each unit, the lead-in it hangs from ("The Supplier shall:"), or None.
 
     A unit ending in a colon (or holding one and ending in the semicolon of a first item) opens a
-    list; the list items (and table rows) that follow it take it as their lead-in until a
-    paragraph or heading closes the list.
+    list, and so does a sentence that points at what follows ("Below are the recommended ...");
+    the list items (and table rows) that follow it take it as their lead-in until a paragraph or
+    heading closes the list.
     """
     out: list[str | None] = []
     current: str | None = None
@@ -135,7 +139,7 @@ def lead_ins(doc: Document) -> list[str | None]:
             out.append(None)
             current = None
         previous = text.rstrip()
-        if previous.endswith(":"):
+        if previous.endswith(":") or (kind is BlockKind.PARAGRAPH and _INTRODUCES.search(text)):
             current = text
         elif previous.endswith(";") and ":" in previous:  # "... shall include: (a) the first item;"
             current = previous[: previous.index(":") + 1]

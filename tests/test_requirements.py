@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import make_document
+
+from tenderlens.document import BlockKind, FindingKind
+from tenderlens.requirements import LABELS, ModalRules, modal_cues
+from tenderlens.segment import segment
+
+# columns: none, mandatory, desirable; the head is unsure between the two modalities
+UNSURE = np.array([[0.1, 0.5, 0.4]])
+
+
+@pytest.mark.parametrize(
+    ("text", "lead_in", "expected"),
+    [
+        ("The Supplier shall keep a hazard log.", None, "mandatory"),
+        ("Bidders should describe their roadmap.", None, "desirable"),
+        ("Should a test fail, the Supplier must repeat it.", None, "mandatory"),  # a condition, not advice
+        ("(a) a named clinical safety officer;", "Bidders should include:", "desirable"),
+        ("Basal insulin | Twice daily", "Below are our recommendations on testing frequency.", "desirable"),
+        ("(b) monthly reports;", "The Supplier is required to provide:", "mandatory"),
+        ("The service runs all year round.", None, "mandatory"),  # no cue: the head's choice stands
+    ],
+)
+def test_an_unambiguous_modal_cue_decides_the_modality(text, lead_in, expected):
+    proba = modal_cues([text], [lead_in], UNSURE)
+    assert LABELS[int(proba[0].argmax())] == expected
+    assert sorted(proba[0]) == sorted(UNSURE[0])  # scores are swapped, never invented
+
+
+def test_modal_rules_mark_duties_and_skip_definitions_and_headings():
+    doc = segment(
+        make_document(
+            [
+                (BlockKind.HEADING, "4. The Supplier shall comply"),
+                (BlockKind.PARAGRAPH, "The Supplier shall hold Cyber Essentials Plus."),
+                (BlockKind.PARAGRAPH, "Bidders should describe their social value offer."),
+                (BlockKind.PARAGRAPH, "'Services' shall mean the services in Schedule 2."),
+            ]
+        )
+    )
+    found = {f.evidence.text: f.label for f in ModalRules()(doc).findings if f.kind is FindingKind.REQUIREMENT}
+    assert found == {
+        "The Supplier shall hold Cyber Essentials Plus.": "mandatory",
+        "Bidders should describe their social value offer.": "desirable",
+    }
