@@ -57,3 +57,27 @@ def test_implied_skips_what_was_found():
     out = ObligationModel()(Pipeline.from_names(["segment.v1"])(doc))
     assert [f.attrs["basis"] for f in out.findings if f.label == "DSPT"] == ["explicit"]
     assert not implied([])
+
+
+def test_a_table_row_is_read_clause_by_clause_and_its_requirement_lists_what_they_carry():
+    row = (
+        "Legislation | 24.1 The Regulatory Reform (Fire Safety) Order 2005 applies. "
+        "24.2 BS 5839-1:2017 fire alarm systems shall be maintained."
+    )
+    doc = Pipeline.from_names(["segment.v1", "requirements.rules.v1"])(make_document([(BlockKind.TABLE_ROW, row)]))
+    out = ObligationModel()(doc)
+    [obligation] = [f for f in out.findings if f.kind is FindingKind.OBLIGATION]
+    assert obligation.label == "HEALTH_AND_SAFETY"
+    assert obligation.evidence.text == "24.1 The Regulatory Reform (Fire Safety) Order 2005 applies."
+    [requirement] = [f for f in out.findings if f.kind is FindingKind.REQUIREMENT]
+    assert requirement.evidence.text == row and requirement.attrs["obligations"] == ["HEALTH_AND_SAFETY"]
+
+
+def test_the_implicit_head_reads_sentences_not_headings():
+    text = "A named clinical safety officer must keep the hazard log and sign the safety case."
+    found = {}
+    for kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+        doc = Pipeline.from_names(["segment.v1"])(make_document([(kind, text)]))
+        found[kind] = [(f.label, f.attrs["basis"]) for f in ObligationModel()(doc).findings]
+    assert ("DCB0129", "implicit") in found[BlockKind.PARAGRAPH]
+    assert found[BlockKind.HEADING] == []

@@ -136,7 +136,12 @@ def markdown(rows: Iterable[tuple[str, dict[str, Any]]], columns: list[str]) -> 
 
 
 def obligation_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dict[str, Any]]:
-    """Micro precision/recall/F1 over (unit, id) pairs on the gold pages; implied ones excluded."""
+    """Micro precision/recall/F1 over (unit, id) pairs on the gold pages; implied ones excluded.
+
+    Each gold unit is aligned with the one span of ours that covers it best: a unit of the
+    segmentation or the span of an obligation finding. It carries the ids found on that span;
+    findings on spans aligned with no gold unit are false positives.
+    """
     pages = gold_pages(evalset)
     docs = [page_document(evalset, g) for g in pages]
     out = {}
@@ -144,27 +149,31 @@ def obligation_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dict
         tp = fp = fn = 0
         per_id: dict[str, list[int]] = {}
         for gold, (doc, (start, end)) in zip(pages, docs, strict=True):
-            found: dict[int, tuple[set[str], set[str]]] = {}
+            spans: dict[tuple[int, int], set[str]] = {u: set() for u in doc.units if start <= u[0] < end}
             for f in stage(doc).findings:
                 if (
                     f.kind is FindingKind.OBLIGATION
                     and f.attrs.get("basis") != "implied"
                     and start <= f.evidence.start < end
                 ):
-                    found.setdefault(f.evidence.start, (tokens(f.evidence.text), set()))[1].add(f.label)
-            units = [(tokens(u["text"]), set(u["obligations"])) for u in gold["units"]]
-            for unit_tokens, truth in units:
-                predicted: set[str] = set()
-                for found_tokens, ids in found.values():
-                    if covered(unit_tokens, found_tokens):
-                        predicted |= ids
+                    spans.setdefault((f.evidence.start, f.evidence.end), set()).add(f.label)
+            span_tokens = {span: tokens(doc.text[span[0] : span[1]]) for span in spans}
+            aligned = set()
+            for unit in gold["units"]:
+                unit_tokens, truth = tokens(unit["text"]), set(unit["obligations"])
+                covering = [span for span, found in span_tokens.items() if covered(unit_tokens, found)]
+                best = max(covering, key=lambda span: _overlap(unit_tokens, span_tokens[span]), default=None)
+                predicted = spans[best] if best else set()
+                aligned.add(best)
                 for oid in predicted | truth:
                     counts = per_id.setdefault(oid, [0, 0, 0])
                     counts[0 if oid in predicted & truth else 1 if oid in predicted else 2] += 1
                 tp, fp, fn = tp + len(predicted & truth), fp + len(predicted - truth), fn + len(truth - predicted)
-            for found_tokens, ids in found.values():  # findings that cover no gold unit are false positives
-                if not any(covered(u, found_tokens) or covered(found_tokens, u) for u, _ in units):
+            for span, ids in spans.items():
+                if span not in aligned:
                     fp += len(ids)
+                    for oid in ids:
+                        per_id.setdefault(oid, [0, 0, 0])[1] += 1
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         out[name] = {

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -18,12 +19,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .document import Document, Finding, FindingKind
+from .document import BlockKind, Document, Finding, FindingKind
 from .encode import EncoderRef
 from .phrases import PhraseIndex, read_catalogue
 
 EXPLICIT_SOURCE = "obligations.catalogue.v1"
 IMPLIED_SOURCE = "obligations.implied.v1"
+MIN_WORDS = 4  # shorter units are fragments of a table or a heading
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_PIECE_BREAK = re.compile(r"\s*\|\s*|(?<=[.;:])\s+(?=\d{1,3}(?:\.\d{1,3})+\.?\s)")
 
 
 @dataclass(frozen=True)
@@ -104,14 +108,19 @@ class ObligationModel:
     def classes_(self) -> NDArray[Any]:
         return self.head.classes_ if self.head is not None else np.array([])
 
-    def predict(self, texts: Sequence[str]) -> list[dict[str, tuple[str, float]]]:
-        """For each text: id -> (basis, score), explicit mentions first."""
+    def predict(
+        self, texts: Sequence[str], implicit: Sequence[bool] | None = None
+    ) -> list[dict[str, tuple[str, float]]]:
+        """For each text: id -> (basis, score), explicit mentions first; the head only where ``implicit``."""
         proba = self.predict_proba(texts)
         out = []
         for i, text in enumerate(texts):
             found: dict[str, tuple[str, float]] = {}
             for _, _, oid in explicit_mentions(text):
                 found[oid] = ("explicit", 0.99)
+            if implicit is not None and not implicit[i]:
+                out.append(found)
+                continue
             for j, oid in enumerate(self.classes_):
                 if proba[i, j] >= self.threshold and str(oid) not in found:
                     found[str(oid)] = ("implicit", float(proba[i, j]))
@@ -119,9 +128,11 @@ class ObligationModel:
         return out
 
     def __call__(self, doc: Document) -> Document:
-        units = list(doc.units)
+        units = [piece for unit in doc.units for piece in _pieces(doc, unit)]
+        texts = [doc.text[s:e] for s, e in units]
+        implicit = [_says_something(doc, start, text) for (start, _), text in zip(units, texts, strict=True)]
         findings: list[Finding] = []
-        for (start, end), found in zip(units, self.predict([doc.text[s:e] for s, e in units]), strict=True):
+        for (start, end), found in zip(units, self.predict(texts, implicit), strict=True):
             for oid, (basis, score) in found.items():
                 source = EXPLICIT_SOURCE if basis == "explicit" else self.model_name
                 findings.append(
@@ -129,6 +140,32 @@ class ObligationModel:
                 )
         findings += implied(findings)
         return _attach(doc.with_findings(findings), findings)
+
+
+def _pieces(doc: Document, unit: tuple[int, int]) -> list[tuple[int, int]]:
+    """A table row split into its cells and the numbered clauses inside them; other units whole.
+
+    Rows of a specification often hold a dozen clauses; an obligation belongs to the one clause
+    that names or describes it, and that clause is the evidence a reader wants.
+    """
+    start, end = unit
+    block = doc.block_at(start)
+    if block is None or block.kind is not BlockKind.TABLE_ROW:
+        return [unit]
+    pieces, at = [], start
+    for match in _PIECE_BREAK.finditer(doc.text, start, end):
+        if match.start() > at:
+            pieces.append((at, match.start()))
+        at = match.end()
+    if end > at:
+        pieces.append((at, end))
+    return pieces
+
+
+def _says_something(doc: Document, start: int, text: str) -> bool:
+    """Headings and fragments name an obligation or nothing: the implicit head reads sentences."""
+    block = doc.block_at(start)
+    return (block is None or block.kind is not BlockKind.HEADING) and len(_WORD.findall(text)) >= MIN_WORDS
 
 
 def implied(found: Sequence[Finding], path: str | None = None) -> list[Finding]:
@@ -160,14 +197,16 @@ def implied(found: Sequence[Finding], path: str | None = None) -> list[Finding]:
 
 
 def _attach(doc: Document, obligations: Sequence[Finding]) -> Document:
-    """Requirement findings list the (found, not implied) obligations of their text."""
-    by_start: dict[int, list[str]] = {}
-    for f in obligations:
-        if f.attrs.get("basis") != "implied":
-            by_start.setdefault(f.evidence.start, []).append(f.label)
+    """Requirement findings list the (found, not implied) obligations found within their text."""
+    found = [f for f in obligations if f.attrs.get("basis") != "implied"]
+
+    def within(requirement: Finding) -> list[str]:
+        span = requirement.evidence
+        return sorted({f.label for f in found if span.start <= f.evidence.start < span.end})
+
     findings = tuple(
-        replace(f, attrs={**f.attrs, "obligations": sorted(set(by_start[f.evidence.start]))})
-        if f.kind is FindingKind.REQUIREMENT and f.evidence.start in by_start
+        replace(f, attrs={**f.attrs, "obligations": ids})
+        if f.kind is FindingKind.REQUIREMENT and (ids := within(f))
         else f
         for f in doc.findings
     )
