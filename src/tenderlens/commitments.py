@@ -32,6 +32,8 @@ _TARGET = re.compile(
 )
 _PAST = re.compile(r"\b(we have|has been|have been|was|were|did|delivered|achieved)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(may|might|could|consider|if)\b", re.I)
+_FUTURE = re.compile(r"\b(will|shall|must|is to|are to)\b", re.I)
+_YEAR = re.compile(r"\b20[2-4]\d\b")
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
@@ -52,7 +54,7 @@ _MONTHS = {
     )
 }
 
-LEXICAL = ("promise", "target", "past", "conditional", "question")
+LEXICAL = ("promise", "target", "past", "conditional", "question", "future", "lead_in", "table_row", "dated_row")
 
 
 def lexical_features(text: str, lead_in: str | None = None) -> list[float]:
@@ -63,6 +65,10 @@ def lexical_features(text: str, lead_in: str | None = None) -> list[float]:
         float(bool(_PAST.search(text))),
         float(bool(_CONDITIONAL.search(text))),
         float(text.rstrip().endswith("?")),
+        float(bool(_FUTURE.search(text))),
+        float(text.rstrip().endswith(":")),  # a lead-in: its items carry the promises
+        float(" | " in text),
+        float(" | " in text and bool(_YEAR.search(text))),  # a row of a targets table
     ]
 
 

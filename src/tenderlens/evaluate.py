@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from . import corpus as corpora
 from .document import Document, FindingKind
 from .errors import Errors, ModelError, TenderlensWarning
 from .ingest import IngestOptions, read
-from .models import LinearHead, save_folder
+from .models import LinearHead, load_folder, save_folder
 from .segment import segment
 from .train import ROOT, Examples, Progress, featurise, load_config, real_notices, report, task
 
@@ -135,7 +135,7 @@ def markdown(rows: Iterable[tuple[str, dict[str, Any]]], columns: list[str]) -> 
     return "\n".join(lines)
 
 
-def obligation_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dict[str, Any]]:
+def obligation_scores(evalset: Path, stages: Mapping[str, Stage]) -> dict[str, dict[str, Any]]:
     """Micro precision/recall/F1 over (unit, id) pairs on the gold pages; implied ones excluded.
 
     Each gold unit is aligned with the one span of ours that covers it best: a unit of the
@@ -183,6 +183,29 @@ def obligation_scores(evalset: Path, stages: dict[str, Stage]) -> dict[str, dict
             "recall": round(recall, 4),
             "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
             "per_id": {k: {"tp": v[0], "fp": v[1], "fn": v[2]} for k, v in sorted(per_id.items())},
+        }
+    return out
+
+
+def unit_obligation_scores(units: Sequence[dict[str, Any]], stages: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Micro P/R/F1 over (unit, id) pairs and F1 per id of labelled units, as each stage predicts them."""
+    out = {}
+    for name, stage in stages.items():
+        counts: dict[str, list[int]] = {}  # id -> tp, fp, fn
+        for unit, found in zip(units, stage.predict([u["text"] for u in units]), strict=True):
+            truth, predicted = set(unit["obligations"]), set(found)
+            for oid in truth | predicted:
+                counts.setdefault(oid, [0, 0, 0])[0 if oid in truth & predicted else 1 if oid in predicted else 2] += 1
+        tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+        precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        per_id = {oid: round(2 * c[0] / (2 * c[0] + c[1] + c[2]), 4) for oid, c in sorted(counts.items())}
+        out[name] = {
+            "units": len(units),
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+            "ids_at_f1_0.90": f"{sum(f >= 0.9 for f in per_id.values())} of {len(per_id)}",
+            "per_id_f1": per_id,
         }
     return out
 
@@ -270,11 +293,10 @@ def route_cross_validation(
             balanced=bool(config.get("balanced", {}).get("route", True)),
             seed=int(config.get("seed", 0)),
         )
-        scale = float(config.get("lexical_scale", 1.0))
-        head.fit(featurise(examples, encoder.encode(examples.texts), spec, scale), examples.labels)
+        head.fit(featurise(examples, encoder.encode(examples.texts), spec, config), examples.labels)
         held = [i for i, f in enumerate(fold_of) if f == fold]
         held_examples = Examples([real[i]["text"] for i in held], [None] * len(held), [truth[i] for i in held], True)
-        proba = head.predict_proba(featurise(held_examples, encoder.encode(held_examples.texts), spec, scale))
+        proba = head.predict_proba(featurise(held_examples, encoder.encode(held_examples.texts), spec, config))
         for i, row in zip(held, proba, strict=True):
             guess = str(head.classes_[row.argmax()]) if row.max() >= threshold else "unknown"
             predicted[i] = guess
@@ -332,7 +354,14 @@ def real_evaluation(name: str, folder: str | Path, config_path: str | Path | Non
 
         alias = ObligationModel(folder)
         alias.head = None
-        return {"gold_pages": obligation_scores(EVALSET, {"alias dictionary": alias, "model": ObligationModel(folder)})}
+        stages = {"alias dictionary": alias, "model": ObligationModel(folder)}
+        config = load_folder(folder)[1]
+        spec = task("obligations")
+        test = corpora.by_split(corpora.read_units([ROOT / p for p in config.get("corpus", [])], spec.required))["test"]
+        return {
+            "gold_pages": obligation_scores(EVALSET, stages),
+            "authored_test_split_as_shipped": unit_obligation_scores(test, stages),
+        }
     if name == "routes":
         return {"notices_dev_cross_validated": route_cross_validation(config_path or ROOT / "training" / "routes.toml")}
     raise ModelError(Errors.E204, path=EVALSET, reason=f"no real labelled data for {name!r} outside the holdout")
@@ -341,7 +370,6 @@ def real_evaluation(name: str, folder: str | Path, config_path: str | Path | Non
 def record_real(folder: str | Path, results: dict[str, Any]) -> None:
     """Write real-document figures into a model folder's meta.json and card, re-checksumming it."""
     from .cards import model_card
-    from .models import load_folder
 
     folder = Path(folder)
     heads, config, meta = load_folder(folder)

@@ -116,6 +116,19 @@ def with_lexical(
     return np.hstack([np.asarray(embeddings, dtype=np.float64), scale * rows.reshape(len(texts), -1)])
 
 
+def with_ngrams(features: NDArray[np.floating[Any]], texts: Sequence[str], n_features: int) -> NDArray[np.float64]:
+    """Feature rows joined by hashed word unigrams and bigrams (L2-normalised, ``n_features`` wide).
+
+    Hashing needs no vocabulary file, so a model folder stays weights and config; it gives a
+    head the exact wording ("Employment Regulations", "aggregate liability") that a sentence
+    embedding smooths over.
+    """
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    hashed = HashingVectorizer(n_features=n_features, ngram_range=(1, 2), alternate_sign=False, norm="l2")
+    return np.hstack([np.asarray(features, dtype=np.float64), hashed.transform(list(texts)).toarray()])
+
+
 def save_folder(
     folder: Path,
     heads: Mapping[str, LinearHead],

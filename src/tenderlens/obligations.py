@@ -90,19 +90,26 @@ class ObligationModel:
 
         folder = folder or latest("obligations")
         self.head = None
+        self.ngrams = 0
         self.name = EXPLICIT_SOURCE
         if folder is not None:
             heads, config, meta = load_folder(folder)
             self.head = heads["obligations"]
+            self.ngrams = int(config.get("hashed_ngrams", 0))
             self.threshold = float(threshold or config.get("threshold", 0.5))
             self.model_name = f"obligations.minilm-head.{meta['version']}"
         self.encoder = EncoderRef(folder, encoder)
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """Implicit-head probabilities, one column per `classes_` id."""
+        from .models import with_ngrams
+
         if self.head is None or not texts:
             return np.zeros((len(texts), 0))
-        return self.head.predict_proba(self.encoder.encode(list(texts)).astype(np.float64))
+        features = self.encoder.encode(list(texts)).astype(np.float64)
+        if self.ngrams:
+            features = with_ngrams(features, texts, self.ngrams)
+        return self.head.predict_proba(features)
 
     @property
     def classes_(self) -> NDArray[Any]:

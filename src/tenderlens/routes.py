@@ -137,11 +137,14 @@ class RouteModel:
 
     def features(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """One row per document text: embedding of its opening plus tell-tale counts of all of it."""
-        from .models import with_lexical
+        from .models import with_lexical, with_ngrams
 
         embeddings = self.encoder.encode([t[:OPENING_CHARS] for t in texts])
         scale = float(self.config.get("lexical_scale", 1.0))
-        return with_lexical(embeddings, texts, [None] * len(texts), telltale_counts, scale)
+        features = with_lexical(embeddings, texts, [None] * len(texts), telltale_counts, scale)
+        if self.config.get("hashed_ngrams"):
+            features = with_ngrams(features, texts, int(self.config["hashed_ngrams"]))
+        return features
 
     def predict_proba(self, texts: Sequence[str], head: str = "route") -> NDArray[np.float64]:
         return self.heads[head].predict_proba(self.features(texts))

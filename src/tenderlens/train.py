@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import subprocess
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from . import corpus as corpora
 from .errors import Errors, ModelError
-from .models import LinearHead, save_folder, with_lexical
+from .models import LinearHead, save_folder, with_lexical, with_ngrams
 
 Progress = Callable[[str], None]
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,11 +196,16 @@ def _labels_of(spec: Task, head: str, unit: dict[str, Any]) -> list[Any]:
 
 
 def featurise(
-    examples: Examples, embeddings: NDArray[np.float32], spec: Task, scale: float = 1.0
+    examples: Examples, embeddings: NDArray[np.float32], spec: Task, config: Mapping[str, Any]
 ) -> NDArray[np.float64]:
-    if not examples.lexical or spec.lexical is None:
-        return embeddings.astype(np.float64)
-    return with_lexical(embeddings, examples.texts, examples.lead_ins, spec.lexical, scale)
+    """Embeddings, plus the task's lexical cues and hashed n-grams where the config asks for them."""
+    features = embeddings.astype(np.float64)
+    if examples.lexical and spec.lexical is not None:
+        scale = float(config.get("lexical_scale", 1.0))
+        features = with_lexical(features, examples.texts, examples.lead_ins, spec.lexical, scale)
+    if config.get("hashed_ngrams"):
+        features = with_ngrams(features, examples.texts, int(config["hashed_ngrams"]))
+    return features
 
 
 def train(
@@ -239,7 +244,6 @@ def train(
     encoder = Encoder(device=device) if tuning is not None or encoder is None else encoder
     heads: dict[str, LinearHead] = {}
     metrics: dict[str, Any] = {}
-    scale = float(config.get("lexical_scale", 1.0))
     fit_on = splits["train"] + (splits["dev"] if config.get("fit_on_dev", False) else [])
     if tuning is not None:
         from .finetune import fine_tune as tune
@@ -259,7 +263,7 @@ def train(
     for head_name, train_examples in spec.examples(fit_on).items():
         C = float(config.get("C", {}).get(head_name, 1.0))
         progress(f"fitting head {head_name!r} on {len(train_examples.texts)} units (C={C}, seed={seed})")
-        X = featurise(train_examples, encoder.encode(train_examples.texts), spec, scale)
+        X = featurise(train_examples, encoder.encode(train_examples.texts), spec, config)
         balanced = bool(config.get("balanced", {}).get(head_name, True))
         heads[head_name] = LinearHead(multilabel=head_name in spec.multilabel, C=C, balanced=balanced, seed=seed).fit(
             X, train_examples.labels
@@ -267,7 +271,7 @@ def train(
         for split in ("dev", "test"):
             examples = spec.examples(splits[split]).get(head_name)
             if examples and examples.texts:
-                X = featurise(examples, encoder.encode(examples.texts), spec, scale)
+                X = featurise(examples, encoder.encode(examples.texts), spec, config)
                 metrics.setdefault(split, {})[head_name] = score(heads[head_name], X, examples.labels)
     folder = Path(output) if output else ROOT / "models" / f"{name}-{version}"
     meta = {
@@ -370,6 +374,6 @@ def evaluate(
     results: dict[str, Any] = {}
     for head_name, examples in spec.examples(units).items():
         if examples.texts and head_name in heads:
-            X = featurise(examples, encoder.encode(examples.texts), spec, float(config.get("lexical_scale", 1.0)))
+            X = featurise(examples, encoder.encode(examples.texts), spec, config)
             results[head_name] = score(heads[head_name], X, examples.labels)
     return results
