@@ -65,3 +65,18 @@ def test_list_items_hang_from_a_colon_or_a_sentence_that_points_at_them():
         None,
         "Below are the recommended testing frequencies.",
     ]
+
+
+def test_a_list_ends_at_the_next_clause_of_its_lead_ins_level_and_items_open_no_new_list():
+    doc = segment(
+        make_document(
+            [
+                (BlockKind.LIST_ITEM, "3.8.2 The Supplier shall resolve incidents within these times:"),
+                (BlockKind.LIST_ITEM, "(i) priority 1 (outage): response within 30 minutes;"),
+                (BlockKind.LIST_ITEM, "(ii) priority 2 (degraded): response within 2 hours."),
+                (BlockKind.LIST_ITEM, "3.8.3 The Supplier shall report monthly."),
+            ]
+        )
+    )
+    lead = "3.8.2 The Supplier shall resolve incidents within these times:"
+    assert lead_ins(doc) == [None, lead, lead, None]

@@ -133,7 +133,7 @@ def lead_ins(doc: Document) -> list[str | None]:
         kind = block.kind if block else BlockKind.PARAGRAPH
         text = doc.text[start:end]
         listed = kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW) or previous.endswith((":", ";", " and", " or"))
-        if current is not None and listed:
+        if current is not None and listed and not _outranks(text, current):
             out.append(current)
         else:
             out.append(None)
@@ -141,6 +141,17 @@ def lead_ins(doc: Document) -> list[str | None]:
         previous = text.rstrip()
         if previous.endswith(":") or (kind is BlockKind.PARAGRAPH and _INTRODUCES.search(text)):
             current = text
-        elif previous.endswith(";") and ":" in previous:  # "... shall include: (a) the first item;"
-            current = previous[: previous.index(":") + 1]
+        elif previous.endswith(";") and ":" in previous and current is None:
+            current = previous[: previous.index(":") + 1]  # "... shall include: (a) the first item;"
     return out
+
+
+_CLAUSE_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s")
+
+
+def _outranks(text: str, lead_in: str) -> bool:
+    """A clause numbered at the lead-in's own level or above ("3.8.3" after "3.8.2 ... :") ends its list."""
+    unit, lead = _CLAUSE_NUMBER.match(text), _CLAUSE_NUMBER.match(lead_in)
+    if unit is None or lead is None:
+        return False
+    return unit.group(1).count(".") <= lead.group(1).count(".")
