@@ -5,7 +5,7 @@ import pytest
 from conftest import make_document
 
 from tenderlens.document import BlockKind, FindingKind
-from tenderlens.requirements import LABELS, ModalRules, modal_cues
+from tenderlens.requirements import LABELS, ModalRules, instructions, modal_cues
 from tenderlens.segment import segment
 
 # columns: none, mandatory, desirable; the head is unsure between the two modalities
@@ -46,3 +46,18 @@ def test_modal_rules_mark_duties_and_skip_definitions_and_headings():
         "The Supplier shall hold Cyber Essentials Plus.": "mandatory",
         "Bidders should describe their social value offer.": "desirable",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Q2 Explain how you will protect patient data.", "mandatory"),
+        ("4.4.3 Do not include marketing brochures.", "mandatory"),
+        ("Name each file with the question number.", "mandatory"),
+        ("provide a lung health check to every eligible resident;", "none"),  # continues a lead-in
+        ("Name of organisation", "none"),
+    ],
+)
+def test_an_instruction_to_the_bidder_is_never_scored_none(text, expected):
+    proba = instructions([text], np.array([[0.6, 0.3, 0.1]]))
+    assert LABELS[int(proba[0].argmax())] == expected

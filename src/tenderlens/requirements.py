@@ -30,7 +30,8 @@ MANDATORY = re.compile(
     r"\b(must|shall|is required to|are required to|will be required to|has to|have to|needs? to|"
     r"is responsible for|are responsible for|is obliged to|are obliged to|undertakes? to|"
     r"is a condition of|are to)\b"
-    rf"|\b{_PARTY}\s+will\b",
+    rf"|\b{_PARTY}\s+will\b"
+    r"|^\W*(?:[\w.()]{1,8}\s+)?no\s+(?:[\w-]+\s+){1,5}(?:may|shall|can)\b",  # a prohibition: "No staff may ..."
     re.IGNORECASE,
 )
 DESIRABLE = re.compile(
@@ -193,6 +194,28 @@ def modal_cues(texts: Sequence[str], lead_ins: Sequence[str | None], proba: NDAr
     return out
 
 
+# an instruction to the bidder opens with a capitalised directive ("Q2 Explain how ...", "Do not
+# include ..."); lower-case items continue a lead-in ("we will: provide ..."), which decides for them
+INSTRUCTION = re.compile(
+    r"^(?:Please\s+)?(?:Provide|Describe|Explain|Set out|Outline|Demonstrate|Confirm|Submit|Ensure|Specify|"
+    r"Summarise|Tell us|Do not|(?:Name|List|State|Show|Identify) (?:each|every|all|any|the|your|how|whether|which))\b"
+)
+_NUMBER = re.compile(r"^\W*(?:[\dA-Za-z]{1,3}[.)]|\(?[ivx]{1,5}\)|\d+(?:\.\d+)+\.?|Q\d+[a-z]?[.:]?)\s+")
+
+
+def instructions(texts: Sequence[str], proba: NDArray[np.float64]) -> NDArray[np.float64]:
+    """An instruction to the bidder is a duty, whatever the head says: it never scores as `none`.
+
+    Columns follow `LABELS`; where `none` leads, it swaps places with the better duty score.
+    """
+    out = proba.copy()
+    for i, text in enumerate(texts):
+        if INSTRUCTION.match(_NUMBER.sub("", text.strip())) and out[i].argmax() == 0:
+            duty = 1 + int(out[i, 1:].argmax())
+            out[i, 0], out[i, duty] = out[i, duty], out[i, 0]
+    return out
+
+
 def _cue(text: str, advisory: re.Pattern[str] | None = None) -> str | None:
     mandatory = bool(MANDATORY.search(text))
     desirable = bool(DESIRABLE.search(text) or (advisory and advisory.search(text)))
@@ -245,7 +268,8 @@ class RequirementModel:
         texts = [doc.text[s:e] for s, e in units]
         contexts_chosen = [c for _, c in chosen]
         proba = self.predict_proba(texts, contexts_chosen)[:, [list(self.classes_).index(label) for label in LABELS]]
-        findings = requirement_findings(doc, units, modal_cues(texts, contexts_chosen, proba), self.name)
+        proba = modal_cues(texts, contexts_chosen, instructions(texts, proba))
+        findings = requirement_findings(doc, units, proba, self.name)
         categories = self.predict_category([f.evidence.text for f in findings])
         contexts_by_start = {u[0]: c for u, c in chosen}
         findings = [
