@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import LEFT, RIGHT, TABLE_ROWS, write_pdf
+from conftest import HEIGHT, LEFT, RIGHT, TABLE_ROWS, text_lines, write_pdf
 
 from tenderlens.document import BlockKind
 from tenderlens.errors import IngestError, TenderlensWarning
@@ -21,6 +21,17 @@ def test_headers_and_footers_are_recorded_not_in_text(spec_pdf):
     assert "OFFICIAL" not in doc.text and "Page 1 of 3" not in doc.text
     assert doc.pages[0].furniture == ("Northmoor Trust | ITT NT-2026-01 | OFFICIAL", "Page 1 of 3")
     assert [p.number for p in doc.pages] == [1, 2, 3]
+
+
+def test_a_two_line_footer_high_above_the_edge_is_furniture(tmp_path):
+    def page(c, n):
+        text_lines(c, [f"{n}.1 The Supplier shall keep records of every visit made under Lot {n}."], top=120)
+        text_lines(c, ["Ref: RM9999 Facilities Call-Off", "Version 3.0"], top=HEIGHT * 0.895, size=8)
+
+    doc = read(write_pdf(tmp_path / "footer.pdf", [page, page, page], header=None))
+    assert "RM9999" not in doc.text and "Version 3.0" not in doc.text
+    assert doc.pages[1].furniture == ("Ref: RM9999 Facilities Call-Off", "Version 3.0")
+    assert doc.text[doc.pages[1].start : doc.pages[1].end].strip().endswith("under Lot 2.")
 
 
 def test_hyphenation_repaired_and_lines_keep_boxes(spec_pdf):

@@ -184,8 +184,8 @@ def _furniture(layouts: list[PageLayout]) -> set[tuple[int, int]]:
     for p, layout in enumerate(layouts):
         lines = [(i, it) for i, it in enumerate(layout.items) if isinstance(it, TextLine)]
         for i, line in lines[:3] + lines[-3:]:
-            margin = 0.08 * layout.height
-            if line.bbox[1] < margin or line.bbox[3] > layout.height - margin:
+            # footers of two or three lines reach higher than headers reach down (CCS schedules: 9-10%)
+            if line.bbox[1] < 0.08 * layout.height or line.bbox[3] > 0.88 * layout.height:
                 candidates.append((p, i, line.text))
     per_page: dict[str, set[int]] = {}
     for p, _, text in candidates:
