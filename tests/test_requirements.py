@@ -19,7 +19,7 @@ UNSURE = np.array([[0.1, 0.5, 0.4]])
         ("Bidders should describe their roadmap.", None, "desirable"),
         ("Should a test fail, the Supplier must repeat it.", None, "mandatory"),  # a condition, not advice
         ("(a) a named clinical safety officer;", "Bidders should include:", "desirable"),
-        ("Basal insulin | Twice daily", "Below are our recommendations on testing frequency.", "desirable"),
+        ("Home blood pressure | Every morning", "Below are our recommendations on reading times.", "desirable"),
         ("(b) monthly reports;", "The Supplier is required to provide:", "mandatory"),
         ("The service runs all year round.", None, "mandatory"),  # no cue: the head's choice stands
     ],

@@ -52,8 +52,8 @@ def test_list_items_hang_from_a_colon_or_a_sentence_that_points_at_them():
                 (BlockKind.LIST_ITEM, "(a) keep a hazard log."),
                 (BlockKind.PARAGRAPH, "The service runs all year."),
                 (BlockKind.LIST_ITEM, "• Weekends are covered."),
-                (BlockKind.PARAGRAPH, "Below are the recommended testing frequencies."),
-                (BlockKind.TABLE_ROW, "Basal insulin | Twice daily"),
+                (BlockKind.PARAGRAPH, "Below are the recommended reading times."),
+                (BlockKind.TABLE_ROW, "Home blood pressure | Every morning"),
             ]
         )
     )
@@ -63,7 +63,7 @@ def test_list_items_hang_from_a_colon_or_a_sentence_that_points_at_them():
         None,
         None,
         None,
-        "Below are the recommended testing frequencies.",
+        "Below are the recommended reading times.",
     ]
 
 
