@@ -5,7 +5,7 @@ import pytest
 from conftest import make_document
 
 from tenderlens.document import BlockKind, FindingKind
-from tenderlens.requirements import LABELS, ModalRules, instructions, modal_cues
+from tenderlens.requirements import LABELS, ModalRules, contents_line, instructions, modal_cues
 from tenderlens.segment import segment
 
 # columns: none, mandatory, desirable; the head is unsure between the two modalities
@@ -61,3 +61,17 @@ def test_modal_rules_mark_duties_and_skip_definitions_and_headings():
 def test_an_instruction_to_the_bidder_is_never_scored_none(text, expected):
     proba = instructions([text], np.array([[0.6, 0.3, 0.1]]))
     assert LABELS[int(proba[0].argmax())] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 Introduction 2 Background and context 3 Specification of requirements 4 Instructions", True),
+        ("4.2 Social value requirements ............ 17", True),
+        ("Tender published 2 February 2026; clarifications close 3 March 2026; tenders due 4 April", False),
+        ("1.2 The Supplier shall provide 3 Reports to 4 Boards.", False),
+        ("3.1 The Supplier shall keep a hazard log.", False),
+    ],
+)
+def test_lines_of_a_table_of_contents_are_recognised(text, expected):
+    assert contents_line(text) is expected

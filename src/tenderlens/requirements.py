@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,29 @@ class ModalRules:
         return scores
 
     def __call__(self, doc: Document) -> Document:
-        units = [u for u in doc.units if _eligible(doc, u[0])]
+        units = [u for u in doc.units if _eligible(doc, u)]
         scores = self.predict_proba([doc.text[s:e] for s, e in units])
         return doc.with_findings(requirement_findings(doc, units, scores, self.name))
 
 
-def _eligible(doc: Document, offset: int) -> bool:
-    block = doc.block_at(offset)
-    return block is None or block.kind is not BlockKind.HEADING
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_SECTION = re.compile(rf"(?:^|\s)(\d{{1,2}})(?:\.\d{{1,2}})*\.?\s+(?!(?:{_MONTHS})\b)[A-Z][a-z]")
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}\s*$")
+
+
+def _eligible(doc: Document, unit: tuple[int, int]) -> bool:
+    """Headings and lines of a table of contents are never requirements (labels.md section 1)."""
+    block = doc.block_at(unit[0])
+    return (block is None or block.kind is not BlockKind.HEADING) and not contents_line(doc.text[unit[0] : unit[1]])
+
+
+def contents_line(text: str) -> bool:
+    """A line of a table of contents: a dot leader to a page number, or three or more consecutive
+    section numbers each opening a title ("1 Introduction 2 Background 3 Specification"), with no
+    modal verb."""
+    numbers = [int(n) for n in _SECTION.findall(text)]
+    consecutive = len(numbers) >= 3 and all(b == a + 1 for a, b in pairwise(numbers))
+    return (consecutive and not MANDATORY.search(text)) or bool(_DOT_LEADER.search(text))
 
 
 def requirement_findings(
@@ -263,7 +279,7 @@ class RequirementModel:
         from .segment import lead_ins
 
         contexts = lead_ins(doc)
-        chosen = [(u, c) for u, c in zip(doc.units, contexts, strict=True) if _eligible(doc, u[0])]
+        chosen = [(u, c) for u, c in zip(doc.units, contexts, strict=True) if _eligible(doc, u)]
         units = [u for u, _ in chosen]
         texts = [doc.text[s:e] for s, e in units]
         contexts_chosen = [c for _, c in chosen]
