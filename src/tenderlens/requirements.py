@@ -76,8 +76,8 @@ class ModalRules:
         return doc.with_findings(requirement_findings(doc, units, scores, self.name))
 
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_SECTION = re.compile(rf"(?:^|\s)(\d{{1,2}})(?:\.\d{{1,2}})*\.?\s+(?!(?:{_MONTHS})\b)[A-Z][a-z]")
+_MONTH = "|".join(sorted(facts.MONTHS, key=len, reverse=True))
+_SECTION = re.compile(rf"(?:^|\s)(\d{{1,2}})(?:\.\d{{1,2}})*\.?\s+(?!(?i:{_MONTH})\b)[A-Z][a-z]")  # not "2 March"
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}\s*$")
 
 
