@@ -139,6 +139,8 @@ CATEGORIES = (
     "implementation",
     "other",
 )
+_CLAUSE = r"[\dA-Za-z]{1,3}[.)]|\(?[ivx]{1,5}\)|\d+(?:\.\d+)+\.?"  # "a." "(iv)" "3.2.1"
+_CLAUSE_NUMBER = re.compile(rf"^\W*(?:{_CLAUSE})\s+")
 _PERMISSION = re.compile(r"\b(may|can|could|reserves the right|is entitled|at its (sole )?discretion)\b", re.I)
 _IMPERATIVE = re.compile(
     r"^(?:[\w.()]{1,8}\s+)?(provide|describe|ensure|demonstrate|confirm|submit|maintain|supply|deliver|comply|give|"
@@ -173,7 +175,7 @@ def lexical_features(text: str, lead_in: str | None = None) -> list[float]:
     """Cues that embeddings blur: modal verbs, lead-ins, priority columns, fragments."""
     words = _WORDS.findall(text)
     letters = "".join(words)
-    body = re.sub(r"^\W*(?:[\dA-Za-z]{1,3}[.)]|\(?[ivx]{1,5}\)|\d+(?:\.\d+)+\.?)\s+", "", text.strip())
+    body = _CLAUSE_NUMBER.sub("", text.strip())
     return [
         float(bool(MANDATORY.search(text))),
         float(bool(DESIRABLE.search(text))),
@@ -216,7 +218,7 @@ INSTRUCTION = re.compile(
     r"^(?:Please\s+)?(?:Provide|Describe|Explain|Set out|Outline|Demonstrate|Confirm|Submit|Ensure|Specify|"
     r"Summarise|Tell us|Do not|(?:Name|List|State|Show|Identify) (?:each|every|all|any|the|your|how|whether|which))\b"
 )
-_NUMBER = re.compile(r"^\W*(?:[\dA-Za-z]{1,3}[.)]|\(?[ivx]{1,5}\)|\d+(?:\.\d+)+\.?|Q\d+[a-z]?[.:]?)\s+")
+_QUESTION_NUMBER = re.compile(rf"^\W*(?:{_CLAUSE}|Q\d+[a-z]?[.:]?)\s+")  # "Q2 Explain ..."
 
 
 def instructions(texts: Sequence[str], proba: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -226,7 +228,7 @@ def instructions(texts: Sequence[str], proba: NDArray[np.float64]) -> NDArray[np
     """
     out = proba.copy()
     for i, text in enumerate(texts):
-        if INSTRUCTION.match(_NUMBER.sub("", text.strip())) and out[i].argmax() == 0:
+        if INSTRUCTION.match(_QUESTION_NUMBER.sub("", text.strip())) and out[i].argmax() == 0:
             duty = 1 + int(out[i, 1:].argmax())
             out[i, 0], out[i, duty] = out[i, duty], out[i, 0]
     return out
