@@ -3,7 +3,16 @@ from __future__ import annotations
 from conftest import make_document
 
 from tenderlens.document import BlockKind, FindingKind
-from tenderlens.obligations import ObligationModel, catalogue, explicit_mentions, implied, summary
+from tenderlens.obligations import (
+    ObligationModel,
+    catalogue,
+    context_features,
+    contexts,
+    explicit_mentions,
+    implied,
+    summary,
+    unit_contexts,
+)
 from tenderlens.pipeline import Pipeline
 
 
@@ -34,6 +43,28 @@ def test_everyday_words_are_not_obligations():
         "Transfer the files by Friday.",
     ]:
         assert explicit_mentions(text) == [], text
+
+
+def test_a_units_context_is_its_section_heading_and_the_units_before_it():
+    texts = [
+        "4. Registration with the regulator",
+        "4.1 The Provider must be registered with the Care Quality Commission.",
+        "4.2 A Registered Manager must be in post.",
+        "4.3 Inspection reports are shared with the Council.",
+        "4.4 Ratings of Inadequate lead to a review.",
+        "4.5 The Provider tells the Council of enforcement action.",
+        "5. Modern slavery",
+    ]
+    context = contexts(texts)
+    assert context[0] == "" and context[1] == f"{texts[0]}\n{texts[0]}"  # the heading, and the unit before
+    assert context[5].split("\n") == [texts[0], texts[2], texts[3], texts[4]]  # heading, then 3 units
+    cqc = catalogue().ids.index("CQC")
+    nearness = [context_features(t, c)[cqc] for t, c in zip(texts, context, strict=True)]
+    assert nearness == [0.0, 0.0, 1.0, 0.5, 0.25, 0.0, 0.0]
+    slavery = catalogue().ids.index("MODERN_SLAVERY")
+    assert context_features("The Supplier maps its supply chain.", "5. Modern slavery")[slavery] == 0.5
+    units = [{"text": t, "meta": {"doc_id": d}} for t, d in [("FOI applies.", "a"), ("Next.", "a"), ("Other.", "b")]]
+    assert unit_contexts(units) == ["", "\nFOI applies.", ""]  # a new document starts afresh
 
 
 def test_implied_obligations_are_marked_and_cite_their_cause():

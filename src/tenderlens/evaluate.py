@@ -24,6 +24,7 @@ from .document import Document, FindingKind
 from .errors import Errors, ModelError, TenderlensWarning
 from .ingest import IngestOptions, read
 from .models import LinearHead, load_folder, save_folder
+from .obligations import unit_contexts
 from .segment import segment
 from .train import ROOT, Examples, Progress, featurise, load_config, real_notices, report, task
 
@@ -192,7 +193,8 @@ def unit_obligation_scores(units: Sequence[dict[str, Any]], stages: Mapping[str,
     out = {}
     for name, stage in stages.items():
         counts: dict[str, list[int]] = {}  # id -> tp, fp, fn
-        for unit, found in zip(units, stage.predict([u["text"] for u in units]), strict=True):
+        found_in = stage.predict([u["text"] for u in units], context=unit_contexts(units))
+        for unit, found in zip(units, found_in, strict=True):
             truth, predicted = set(unit["obligations"]), set(found)
             for oid in truth | predicted:
                 counts.setdefault(oid, [0, 0, 0])[0 if oid in truth & predicted else 1 if oid in predicted else 2] += 1

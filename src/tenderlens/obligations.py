@@ -3,6 +3,9 @@
 - explicit: an alias of the catalogue (`data/obligations.json`) is named, found by `PhraseIndex`
   whatever the case, spacing or hyphens ("DCB 0129", "dcb-0129", "ISO/IEC 27001:2022").
 - implicit: a multi-label head over the shared MiniLM embeddings, trained on `corpora/obligations`.
+  It also reads which obligations the unit's context named (its section heading and the units
+  just before it), since the clauses after "2.3 ... registered with the CQC" go on about the CQC
+  without naming it.
 - implied: the catalogue's implication rules ("DTAC implies DCB0129 ..."), reported with basis
   ``implied`` and the rule that implied them, citing the evidence of the obligation that implies.
 """
@@ -13,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,8 @@ from .phrases import PhraseIndex, read_catalogue
 EXPLICIT_SOURCE = "obligations.catalogue.v1"
 IMPLIED_SOURCE = "obligations.implied.v1"
 MIN_WORDS = 4  # shorter units are fragments of a table or a heading
+CONTEXT_UNITS = 3  # preceding units that colour a unit's obligations
+HEADING_WORDS = 8  # a unit this short without closing punctuation opens a section
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _PIECE_BREAK = re.compile(r"\s*\|\s*|(?<=[.;:])\s+(?=\d{1,3}(?:\.\d{1,3})+\.?\s)")
 
@@ -82,6 +88,39 @@ def explicit_mentions(text: str, path: str | None = None) -> list[tuple[int, int
     return _aliases(path).find(text)
 
 
+def contexts(texts: Sequence[str]) -> list[str]:
+    """The context of each unit of one document, in order: its section heading, then up to
+    `CONTEXT_UNITS` preceding units, nearest last, one a line."""
+    out, heading = [], ""
+    flat = [" ".join(t.split()) for t in texts]
+    for i, text in enumerate(flat):
+        out.append("\n".join([heading, *flat[max(0, i - CONTEXT_UNITS) : i]]))
+        if len(text.split()) <= HEADING_WORDS and not text.endswith((".", ";", ":", "?")):
+            heading = text
+    return out
+
+
+def unit_contexts(units: Sequence[dict[str, Any]]) -> list[str]:
+    """`contexts` of corpus units, document by document (consecutive units sharing a doc_id)."""
+    out: list[str] = []
+    for _, group in groupby(units, key=lambda u: u.get("meta", {}).get("doc_id")):
+        out += contexts([u["text"] for u in group])
+    return out
+
+
+def context_features(text: str, context: str | None) -> list[float]:
+    """Per catalogue id, how near before the unit its context named it: 1 for the unit just
+    before, halving with each unit further back, and 0.5 for the section heading."""
+    scores = dict.fromkeys(catalogue().ids, 0.0)
+    heading, *before = (context or "").split("\n")
+    for _, _, oid in explicit_mentions(heading):
+        scores[oid] = max(scores[oid], 0.5)
+    for distance, unit in enumerate(reversed(before)):
+        for _, _, oid in explicit_mentions(unit):
+            scores[oid] = max(scores[oid], 0.5**distance)
+    return list(scores.values())
+
+
 class ObligationModel:
     """Explicit aliases plus the implicit head, per unit; then implications over the document."""
 
@@ -96,17 +135,21 @@ class ObligationModel:
             heads, config, meta = load_folder(folder)
             self.head = heads["obligations"]
             self.ngrams = int(config.get("hashed_ngrams", 0))
+            self.context_scale = float(config.get("lexical_scale", 1.0))
             self.threshold = float(threshold or config.get("threshold", 0.5))
             self.model_name = f"obligations.minilm-head.{meta['version']}"
         self.encoder = EncoderRef(folder, encoder)
 
-    def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        """Implicit-head probabilities, one column per `classes_` id."""
-        from .models import with_ngrams
+    def predict_proba(self, texts: Sequence[str], context: Sequence[str] | None = None) -> NDArray[np.float64]:
+        """Implicit-head probabilities, one column per `classes_` id; ``context`` defaults to
+        `contexts` of ``texts`` read as one document."""
+        from .models import with_lexical, with_ngrams
 
         if self.head is None or not texts:
             return np.zeros((len(texts), 0))
         features = self.encoder.encode(list(texts)).astype(np.float64)
+        context = contexts(texts) if context is None else context
+        features = with_lexical(features, texts, context, context_features, self.context_scale)
         if self.ngrams:
             features = with_ngrams(features, texts, self.ngrams)
         return self.head.predict_proba(features)
@@ -116,10 +159,10 @@ class ObligationModel:
         return self.head.classes_ if self.head is not None else np.array([])
 
     def predict(
-        self, texts: Sequence[str], implicit: Sequence[bool] | None = None
+        self, texts: Sequence[str], implicit: Sequence[bool] | None = None, context: Sequence[str] | None = None
     ) -> list[dict[str, tuple[str, float]]]:
         """For each text: id -> (basis, score), explicit mentions first; the head only where ``implicit``."""
-        proba = self.predict_proba(texts)
+        proba = self.predict_proba(texts, context)
         out = []
         for i, text in enumerate(texts):
             found: dict[str, tuple[str, float]] = {}

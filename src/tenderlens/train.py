@@ -60,9 +60,11 @@ def _requirement_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
 
 
 def _obligation_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
+    from .obligations import unit_contexts
+
     return {
         "obligations": Examples(
-            [u["text"] for u in units], [None] * len(units), [list(u["obligations"]) for u in units], lexical=False
+            [u["text"] for u in units], list(unit_contexts(units)), [list(u["obligations"]) for u in units], True
         )
     }
 
@@ -110,7 +112,7 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
 
 
 def _tasks() -> dict[str, Task]:
-    from . import commitments, routes
+    from . import commitments, obligations, routes
     from .obligations import catalogue
     from .requirements import CATEGORIES, LABELS, lexical_features
 
@@ -137,6 +139,7 @@ def _tasks() -> dict[str, Task]:
             {"obligations": catalogue().ids},
             frozenset({"obligations"}),
             _obligation_examples,
+            obligations.context_features,
         ),
         "requirements": Task(
             "requirements",
