@@ -45,17 +45,21 @@ def main() -> None:
     pipeline = Pipeline.from_names()
     pipeline.stages  # noqa: B018  models are loaded before timing
     _, scan_s = timed(lambda: pipeline(segment(read(str(SPEC)))))
-    print(json.dumps({
-        "file": SPEC.name,
-        "pages": len(doc.pages),
-        "units": len(texts),
-        "ingest_pages_per_s": round(len(doc.pages) / ingest_s, 2),
-        "segment_units_per_s": round(len(texts) / segment_s, 1),
-        "rules_units_per_s": round(len(texts) / rules_s, 1),
-        "requirement_stage_units_per_s": round(len(texts) / model_s, 1),
-        "scan_pages_per_s": round(len(doc.pages) / scan_s, 2),
-        "scan_vs_ingest": round(ingest_s / scan_s, 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "file": SPEC.name,
+                "pages": len(doc.pages),
+                "units": len(texts),
+                "ingest_pages_per_s": round(len(doc.pages) / ingest_s, 2),
+                "segment_units_per_s": round(len(texts) / segment_s, 1),
+                "rules_units_per_s": round(len(texts) / rules_s, 1),
+                "requirement_stage_units_per_s": round(len(texts) / model_s, 1),
+                "scan_pages_per_s": round(len(doc.pages) / scan_s, 2),
+                "scan_vs_ingest": round(ingest_s / scan_s, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
