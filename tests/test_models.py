@@ -11,8 +11,8 @@ import pytest
 from tenderlens.commitments import CommitmentModel
 from tenderlens.encode import shared_encoder
 from tenderlens.errors import ModelError
-from tenderlens.models import LinearHead, load_folder, save_folder
-from tenderlens.obligations import ObligationModel
+from tenderlens.models import LinearHead, load_folder, preceding, save_folder
+from tenderlens.obligations import ObligationModel, explicit_mentions
 from tenderlens.requirements import RequirementModel
 from tenderlens.routes import RouteModel
 from tenderlens.train import evaluate, train
@@ -61,6 +61,12 @@ def test_linear_head_speaks_sklearns_contract():
     assert binary.predict_proba(X).shape == (60, 2)
     multi = LinearHead(multilabel=True).fit(X, [["x"] if v > 0 else [] for v in X[:, 0]] + [])
     assert multi.predict_proba(X).shape == (60, 1)
+
+
+def test_preceding_probabilities_halve_with_distance_and_stop_at_the_document():
+    proba = np.array([[0.8], [0.0], [0.0], [0.0], [0.0], [0.6]])
+    out = preceding(proba, ["a", "a", "a", "a", "a", "b"])
+    assert out[:, 0].tolist() == [0.0, 0.8, 0.4, 0.2, 0.0, 0.0]
 
 
 def test_folder_round_trip_and_tampering_is_refused(tmp_path):
@@ -194,6 +200,33 @@ def test_retraining_with_a_new_obligation_id(tmp_path, encoder):
     unseen = model.predict(["The service must learn from patient safety incidents and involve affected families."])
     assert "PSIRF" in unseen[0]
     assert "PSIRF" not in model.predict(["The visitors' car park closes at ten."])[0]
+
+
+def test_the_sequence_head_reads_the_units_before(tmp_path, encoder):
+    """The same clause carries TUPE after a staff-transfer clause and nothing after a canteen one."""
+    transfer, canteen = "Employees keep their terms when the service changes hands.", "The canteen opens at eight."
+    follow = "The same applies to their pension rights."
+    assert not explicit_mentions(transfer + " " + follow)
+
+    def doc(n: int, first: str, ids: list[str]) -> list[dict]:
+        meta = {"doc_id": f"d{n}", "split": "train"}
+        return [{"text": first, "obligations": ids, "meta": meta}, {"text": follow, "obligations": ids, "meta": meta}]
+
+    rows = [r for n in range(12) for r in (doc(n, transfer, ["TUPE"]) if n % 2 else doc(n, canteen, []))]
+    data = write_jsonl(tmp_path / "seq.jsonl", rows)
+    for scale, output in ((0.0, "flat"), (1.0, "seq")):
+        config = write_config(
+            tmp_path / f"{output}.toml", seed=0, corpus=[str(data)], sequence_scale=scale, C={"obligations": 100.0}
+        )
+        heads = load_folder(train("obligations", config, output=tmp_path / output, encoder=encoder))[0]
+        assert ("sequence" in heads) == bool(scale)
+    flat, seq = ObligationModel(tmp_path / "flat", encoder=encoder), ObligationModel(tmp_path / "seq", encoder=encoder)
+    after_transfer = seq.predict_proba([transfer, follow])[1, 0]
+    after_canteen = seq.predict_proba([canteen, follow])[1, 0]
+    assert after_transfer > 0.5 > after_canteen
+    assert abs(flat.predict_proba([transfer, follow])[1, 0] - flat.predict_proba([canteen, follow])[1, 0]) < 0.1
+    two_documents = seq.predict_proba([transfer, follow], documents=["x", "y"])[1, 0]
+    assert two_documents < after_transfer  # a clause of another document is no context
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from tenderlens.obligations import (
     explicit_mentions,
     implied,
     summary,
-    unit_contexts,
 )
 from tenderlens.pipeline import Pipeline
 
@@ -63,8 +62,7 @@ def test_a_units_context_is_its_section_heading_and_the_units_before_it():
     assert nearness == [0.0, 0.0, 1.0, 0.5, 0.25, 0.0, 0.0]
     slavery = catalogue().ids.index("MODERN_SLAVERY")
     assert context_features("The Supplier maps its supply chain.", "5. Modern slavery")[slavery] == 0.5
-    units = [{"text": t, "meta": {"doc_id": d}} for t, d in [("FOI applies.", "a"), ("Next.", "a"), ("Other.", "b")]]
-    assert unit_contexts(units) == ["", "\nFOI applies.", ""]  # a new document starts afresh
+    assert contexts(["FOI applies.", "Next.", "Other."], ["a", "a", "b"]) == ["", "\nFOI applies.", ""]  # afresh
 
 
 def test_implied_obligations_are_marked_and_cite_their_cause():

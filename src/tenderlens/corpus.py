@@ -92,6 +92,11 @@ def _csv(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
             yield number, out
 
 
+def documents(units: Sequence[dict[str, Any]]) -> list[str]:
+    """The document (``meta.doc_id``) of each unit."""
+    return [str(u.get("meta", {}).get("doc_id")) for u in units]
+
+
 def by_split(units: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
     for unit in units:

@@ -24,7 +24,6 @@ from .document import Document, FindingKind
 from .errors import Errors, ModelError, TenderlensWarning
 from .ingest import IngestOptions, read
 from .models import LinearHead, load_folder, save_folder
-from .obligations import unit_contexts
 from .segment import segment
 from .train import ROOT, Examples, Progress, featurise, load_config, real_notices, report, task
 
@@ -193,7 +192,7 @@ def unit_obligation_scores(units: Sequence[dict[str, Any]], stages: Mapping[str,
     out = {}
     for name, stage in stages.items():
         counts: dict[str, list[int]] = {}  # id -> tp, fp, fn
-        found_in = stage.predict([u["text"] for u in units], context=unit_contexts(units))
+        found_in = stage.predict([u["text"] for u in units], documents=corpora.documents(units))
         for unit, found in zip(units, found_in, strict=True):
             truth, predicted = set(unit["obligations"]), set(found)
             for oid in truth | predicted:

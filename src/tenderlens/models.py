@@ -129,6 +129,33 @@ def with_ngrams(features: NDArray[np.floating[Any]], texts: Sequence[str], n_fea
     return np.hstack([np.asarray(features, dtype=np.float64), hashed.transform(list(texts)).toarray()])
 
 
+def preceding(proba: NDArray[np.float64], documents: Sequence[Any], units: int = 3) -> NDArray[np.float64]:
+    """Per row, the probabilities of the ``units`` rows before it in its document: the row just
+    before at full weight, halving with each row further back (the largest for each column)."""
+    out = np.zeros_like(proba)
+    for row in range(len(proba)):
+        for distance in range(1, units + 1):
+            if row - distance < 0 or documents[row - distance] != documents[row]:
+                break
+            out[row] = np.maximum(out[row], 0.5 ** (distance - 1) * proba[row - distance])
+    return out
+
+
+def sequence_proba(
+    head: LinearHead,
+    sequence: LinearHead | None,
+    X: NDArray[np.float64],
+    documents: Sequence[Any],
+    scale: float,
+) -> NDArray[np.float64]:
+    """``head``'s probabilities, or with a ``sequence`` head those it gives when it also reads
+    ``head``'s probabilities for the units just before each unit."""
+    proba = head.predict_proba(X)
+    if sequence is None:
+        return proba
+    return sequence.predict_proba(np.hstack([X, scale * preceding(proba, documents)]))
+
+
 def save_folder(
     folder: Path,
     heads: Mapping[str, LinearHead],

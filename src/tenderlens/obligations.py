@@ -5,7 +5,8 @@
 - implicit: a multi-label head over the shared MiniLM embeddings, trained on `corpora/obligations`.
   It also reads which obligations the unit's context named (its section heading and the units
   just before it), since the clauses after "2.3 ... registered with the CQC" go on about the CQC
-  without naming it.
+  without naming it; a second head (`sequence`) reads the first head's probabilities for the
+  units before, so an unnamed run of clauses carries on too.
 - implied: the catalogue's implication rules ("DTAC implies DCB0129 ..."), reported with basis
   ``implied`` and the rule that implied them, citing the evidence of the obligation that implies.
 """
@@ -88,23 +89,18 @@ def explicit_mentions(text: str, path: str | None = None) -> list[tuple[int, int
     return _aliases(path).find(text)
 
 
-def contexts(texts: Sequence[str]) -> list[str]:
-    """The context of each unit of one document, in order: its section heading, then up to
-    `CONTEXT_UNITS` preceding units, nearest last, one a line."""
-    out, heading = [], ""
-    flat = [" ".join(t.split()) for t in texts]
-    for i, text in enumerate(flat):
-        out.append("\n".join([heading, *flat[max(0, i - CONTEXT_UNITS) : i]]))
-        if len(text.split()) <= HEADING_WORDS and not text.endswith((".", ";", ":", "?")):
-            heading = text
-    return out
-
-
-def unit_contexts(units: Sequence[dict[str, Any]]) -> list[str]:
-    """`contexts` of corpus units, document by document (consecutive units sharing a doc_id)."""
+def contexts(texts: Sequence[str], documents: Sequence[Any] | None = None) -> list[str]:
+    """The context of each unit, in reading order: its section heading, then up to `CONTEXT_UNITS`
+    preceding units of its document, nearest last, one a line. ``documents`` names the document
+    of each unit (default: all one document)."""
     out: list[str] = []
-    for _, group in groupby(units, key=lambda u: u.get("meta", {}).get("doc_id")):
-        out += contexts([u["text"] for u in group])
+    flat = [" ".join(t.split()) for t in texts]
+    for _, group in groupby(range(len(flat)), key=lambda i: documents[i] if documents else None):
+        rows, heading = list(group), ""
+        for n, i in enumerate(rows):
+            out.append("\n".join([heading, *(flat[j] for j in rows[max(0, n - CONTEXT_UNITS) : n])]))
+            if len(flat[i].split()) <= HEADING_WORDS and not flat[i].endswith((".", ";", ":", "?")):
+                heading = flat[i]
     return out
 
 
@@ -136,33 +132,35 @@ class ObligationModel:
             self.head = heads["obligations"]
             self.ngrams = int(config.get("hashed_ngrams", 0))
             self.context_scale = float(config.get("lexical_scale", 1.0))
+            self.sequence = heads.get("sequence")
+            self.sequence_scale = float(config.get("sequence_scale", 0.0))
             self.threshold = float(threshold or config.get("threshold", 0.5))
             self.model_name = f"obligations.minilm-head.{meta['version']}"
         self.encoder = EncoderRef(folder, encoder)
 
-    def predict_proba(self, texts: Sequence[str], context: Sequence[str] | None = None) -> NDArray[np.float64]:
-        """Implicit-head probabilities, one column per `classes_` id; ``context`` defaults to
-        `contexts` of ``texts`` read as one document."""
-        from .models import with_lexical, with_ngrams
+    def predict_proba(self, texts: Sequence[str], documents: Sequence[Any] | None = None) -> NDArray[np.float64]:
+        """Implicit-head probabilities, one column per `classes_` id, for units in reading order;
+        ``documents`` names the document of each (default: all one document)."""
+        from .models import sequence_proba, with_lexical, with_ngrams
 
         if self.head is None or not texts:
             return np.zeros((len(texts), 0))
+        documents = documents or [None] * len(texts)
         features = self.encoder.encode(list(texts)).astype(np.float64)
-        context = contexts(texts) if context is None else context
-        features = with_lexical(features, texts, context, context_features, self.context_scale)
+        features = with_lexical(features, texts, contexts(texts, documents), context_features, self.context_scale)
         if self.ngrams:
             features = with_ngrams(features, texts, self.ngrams)
-        return self.head.predict_proba(features)
+        return sequence_proba(self.head, self.sequence, features, documents, self.sequence_scale)
 
     @property
     def classes_(self) -> NDArray[Any]:
         return self.head.classes_ if self.head is not None else np.array([])
 
     def predict(
-        self, texts: Sequence[str], implicit: Sequence[bool] | None = None, context: Sequence[str] | None = None
+        self, texts: Sequence[str], implicit: Sequence[bool] | None = None, documents: Sequence[Any] | None = None
     ) -> list[dict[str, tuple[str, float]]]:
         """For each text: id -> (basis, score), explicit mentions first; the head only where ``implicit``."""
-        proba = self.predict_proba(texts, context)
+        proba = self.predict_proba(texts, documents)
         out = []
         for i, text in enumerate(texts):
             found: dict[str, tuple[str, float]] = {}

@@ -14,6 +14,7 @@ import subprocess
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from numpy.typing import NDArray
 
 from . import corpus as corpora
 from .errors import Errors, ModelError
-from .models import LinearHead, save_folder, with_lexical, with_ngrams
+from .models import LinearHead, preceding, save_folder, with_lexical, with_ngrams
 
 Progress = Callable[[str], None]
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,7 @@ class Examples:
     lead_ins: list[str | None]
     labels: list[Any]
     lexical: bool  # embeddings plus the task's lexical features, or embeddings alone
+    documents: list[str] | None = None  # the document of each text, in reading order
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,11 @@ def _requirement_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
 
 
 def _obligation_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
-    from .obligations import unit_contexts
+    from .obligations import contexts
 
-    return {
-        "obligations": Examples(
-            [u["text"] for u in units], list(unit_contexts(units)), [list(u["obligations"]) for u in units], True
-        )
-    }
+    texts, documents = [u["text"] for u in units], corpora.documents(units)
+    labels = [list(u["obligations"]) for u in units]
+    return {"obligations": Examples(texts, list(contexts(texts, documents)), labels, True, documents)}
 
 
 def _commitment_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
@@ -268,14 +268,21 @@ def train(
         progress(f"fitting head {head_name!r} on {len(train_examples.texts)} units (C={C}, seed={seed})")
         X = featurise(train_examples, encoder.encode(train_examples.texts), spec, config)
         balanced = bool(config.get("balanced", {}).get(head_name, True))
-        heads[head_name] = LinearHead(multilabel=head_name in spec.multilabel, C=C, balanced=balanced, seed=seed).fit(
-            X, train_examples.labels
-        )
+        new_head = partial(LinearHead, multilabel=head_name in spec.multilabel, C=C, balanced=balanced, seed=seed)
+        heads[head_name] = new_head().fit(X, train_examples.labels)
+        scale = float(config.get("sequence_scale", 0.0))
+        if scale and train_examples.documents and head_name in spec.multilabel:
+            progress(f"fitting head 'sequence' on {head_name!r} out of fold over the units before each unit")
+            heads["sequence"] = _sequence_head(new_head, X, train_examples, scale, seed)
         for split in ("dev", "test"):
             examples = spec.examples(splits[split]).get(head_name)
             if examples and examples.texts:
                 X = featurise(examples, encoder.encode(examples.texts), spec, config)
-                metrics.setdefault(split, {})[head_name] = score(heads[head_name], X, examples.labels)
+                if "sequence" in heads and examples.documents:
+                    proba = heads[head_name].predict_proba(X)
+                    X = np.hstack([X, scale * preceding(proba, examples.documents)])
+                final = heads.get("sequence", heads[head_name])
+                metrics.setdefault(split, {})[head_name] = score(final, X, examples.labels)
     folder = Path(output) if output else ROOT / "models" / f"{name}-{version}"
     meta = {
         "task": name,
@@ -297,6 +304,30 @@ def train(
     save_folder(folder, heads, config=config, meta=meta, card=model_card(meta, config))
     progress(f"wrote {folder}")
     return folder
+
+
+def _sequence_head(
+    new_head: Callable[[], LinearHead],
+    X: NDArray[np.float64],
+    examples: Examples,
+    scale: float,
+    seed: int,
+    folds: int = 5,
+) -> LinearHead:
+    """A multi-label head over the features plus the first head's probabilities for the units
+    just before each unit. Those probabilities are out of fold (folds of whole documents), so the
+    second head learns how far to trust them on text the first head has not seen."""
+    documents = examples.documents or []
+    names = sorted(set(documents))
+    fold_of = dict(zip(names, np.random.default_rng(seed).permutation(len(names)) % folds, strict=True))
+    fold = np.array([fold_of[d] for d in documents])
+    classes = sorted({str(c) for y in examples.labels for c in y})
+    proba = np.zeros((len(documents), len(classes)))
+    for f in range(folds):
+        part = new_head().fit(X[fold != f], [examples.labels[i] for i in np.flatnonzero(fold != f)])
+        columns = [classes.index(str(c)) for c in part.classes_]
+        proba[np.ix_(fold == f, columns)] = part.predict_proba(X[fold == f])
+    return new_head().fit(np.hstack([X, scale * preceding(proba, documents)]), examples.labels)
 
 
 def _relative(path: Path) -> Path:
