@@ -10,6 +10,7 @@ from tenderlens.obligations import (
     contexts,
     explicit_mentions,
     implied,
+    opens_section,
     summary,
 )
 from tenderlens.pipeline import Pipeline
@@ -114,3 +115,20 @@ def test_the_implicit_head_reads_sentences_not_headings():
         found[kind] = [(f.label, f.attrs["basis"]) for f in ObligationModel()(doc).findings]
     assert ("DCB0129", "implicit") in found[BlockKind.PARAGRAPH]
     assert found[BlockKind.HEADING] == []
+
+
+def test_a_heading_names_a_topic_and_the_clauses_under_it_carry_the_obligation():
+    doc = make_document(
+        [(BlockKind.HEADING, "7. Social value"), (BlockKind.PARAGRAPH, "The Supplier shall meet the PPN 06/20 Model.")]
+    )
+    out = ObligationModel()(Pipeline.from_names(["segment.v1"])(doc))
+    assert [(f.label, f.evidence.text) for f in out.findings if f.attrs["basis"] != "implied"] == [
+        ("SOCIAL_VALUE", "The Supplier shall meet the PPN 06/20 Model.")
+    ]
+    texts = ["Schedule 6: Insurance Requirements", "Public liability insurance | £5m a claim", "Hold Cyber Essentials."]
+    assert [opens_section(t) for t in texts] == [True, False, False]
+    assert [sorted(found) for found in ObligationModel(threshold=0.99).predict(texts)] == [
+        [],
+        ["INSURANCE"],
+        ["CYBER_ESSENTIALS"],
+    ]

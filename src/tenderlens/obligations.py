@@ -30,7 +30,7 @@ from .phrases import PhraseIndex, read_catalogue
 
 EXPLICIT_SOURCE = "obligations.catalogue.v1"
 IMPLIED_SOURCE = "obligations.implied.v1"
-MIN_WORDS = 4  # shorter units are fragments of a table or a heading
+MIN_WORDS = 4  # shorter units are fragments of a table or a list: the implicit head reads sentences
 CONTEXT_UNITS = 3  # preceding units that colour a unit's obligations
 HEADING_WORDS = 8  # a unit this short without closing punctuation opens a section
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -99,9 +99,16 @@ def contexts(texts: Sequence[str], documents: Sequence[Any] | None = None) -> li
         rows, heading = list(group), ""
         for n, i in enumerate(rows):
             out.append("\n".join([heading, *(flat[j] for j in rows[max(0, n - CONTEXT_UNITS) : n])]))
-            if len(flat[i].split()) <= HEADING_WORDS and not flat[i].endswith((".", ";", ":", "?")):
+            if opens_section(flat[i]):
                 heading = flat[i]
     return out
+
+
+def opens_section(text: str) -> bool:
+    """Whether a unit read without its layout is a heading: short, outside a table, and without
+    closing punctuation ("7. Social value", "Schedule 6: Insurance Requirements")."""
+    flat = " ".join(text.split())
+    return " | " not in flat and len(flat.split()) <= HEADING_WORDS and not flat.endswith((".", ";", ":", "?"))
 
 
 def context_features(text: str, context: str | None) -> list[float]:
@@ -157,13 +164,23 @@ class ObligationModel:
         return self.head.classes_ if self.head is not None else np.array([])
 
     def predict(
-        self, texts: Sequence[str], implicit: Sequence[bool] | None = None, documents: Sequence[Any] | None = None
+        self,
+        texts: Sequence[str],
+        implicit: Sequence[bool] | None = None,
+        documents: Sequence[Any] | None = None,
+        headings: Sequence[bool] | None = None,
     ) -> list[dict[str, tuple[str, float]]]:
-        """For each text: id -> (basis, score), explicit mentions first; the head only where ``implicit``."""
+        """For each text: id -> (basis, score), explicit mentions first; the head only where
+        ``implicit``. A heading names a topic and carries nothing; the clauses under it do
+        (``headings`` defaults to `opens_section` of each text)."""
         proba = self.predict_proba(texts, documents)
+        headings = [opens_section(t) for t in texts] if headings is None else headings
         out = []
         for i, text in enumerate(texts):
             found: dict[str, tuple[str, float]] = {}
+            if headings[i]:
+                out.append(found)
+                continue
             for _, _, oid in explicit_mentions(text):
                 found[oid] = ("explicit", 0.99)
             if implicit is not None and not implicit[i]:
@@ -178,9 +195,10 @@ class ObligationModel:
     def __call__(self, doc: Document) -> Document:
         units = [piece for unit in doc.units for piece in _pieces(doc, unit)]
         texts = [doc.text[s:e] for s, e in units]
-        implicit = [_says_something(doc, start, text) for (start, _), text in zip(units, texts, strict=True)]
+        headings = [_is_heading(doc, start) for start, _ in units]
+        implicit = [not h and len(_WORD.findall(t)) >= MIN_WORDS for h, t in zip(headings, texts, strict=True)]
         findings: list[Finding] = []
-        for (start, end), found in zip(units, self.predict(texts, implicit), strict=True):
+        for (start, end), found in zip(units, self.predict(texts, implicit, headings=headings), strict=True):
             for oid, (basis, score) in found.items():
                 source = EXPLICIT_SOURCE if basis == "explicit" else self.model_name
                 findings.append(
@@ -210,10 +228,9 @@ def _pieces(doc: Document, unit: tuple[int, int]) -> list[tuple[int, int]]:
     return pieces
 
 
-def _says_something(doc: Document, start: int, text: str) -> bool:
-    """Headings and fragments name an obligation or nothing: the implicit head reads sentences."""
+def _is_heading(doc: Document, start: int) -> bool:
     block = doc.block_at(start)
-    return (block is None or block.kind is not BlockKind.HEADING) and len(_WORD.findall(text)) >= MIN_WORDS
+    return block is not None and block.kind is BlockKind.HEADING
 
 
 def implied(found: Sequence[Finding], path: str | None = None) -> list[Finding]:
