@@ -132,3 +132,15 @@ def test_a_heading_names_a_topic_and_the_clauses_under_it_carry_the_obligation()
         ["INSURANCE"],
         ["CYBER_ESSENTIALS"],
     ]
+
+
+def test_the_summary_cites_a_requirement_over_a_definition():
+    doc = make_document(
+        [
+            (BlockKind.PARAGRAPH, "In this document DTAC means the Digital Technology Assessment Criteria."),
+            (BlockKind.PARAGRAPH, "The Supplier must pass the DTAC assessment before go-live."),
+        ]
+    )
+    out = ObligationModel()(Pipeline.from_names(["segment.v1", "requirements.rules.v1"])(doc))
+    [dtac] = [row for row in summary(out) if row["id"] == "DTAC"]
+    assert dtac["evidence"]["text"] == "The Supplier must pass the DTAC assessment before go-live."

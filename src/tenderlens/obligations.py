@@ -279,19 +279,30 @@ def _attach(doc: Document, obligations: Sequence[Finding]) -> Document:
 
 
 def summary(doc: Document, path: str | None = None) -> list[dict[str, Any]]:
-    """Per obligation: found or implied, the strongest evidence, pages, what it takes, sources."""
+    """Per obligation: found or implied, the strongest evidence, pages, what it takes, sources.
+
+    The strongest evidence names the obligation, inside a mandatory requirement if it can: "must
+    hold Cyber Essentials Plus" says more than the definition of the term."""
     cat = catalogue(path)
     grouped: dict[str, list[Finding]] = {}
+    mandatory: list[tuple[int, int]] = []
     for f in doc.findings:
         if f.kind is FindingKind.OBLIGATION:
             grouped.setdefault(f.label, []).append(f)
+        elif f.kind is FindingKind.REQUIREMENT and f.label == "mandatory":
+            mandatory.append((f.evidence.start, f.evidence.end))
+
+    def strength(f: Finding) -> tuple[bool, bool, float]:
+        required = any(start <= f.evidence.start < end for start, end in mandatory)
+        return f.attrs.get("basis") == "explicit", required, f.score
+
     rows = []
     for oid in cat.ids:
         if oid not in grouped:
             continue
         items = grouped[oid]
         found = [f for f in items if f.attrs.get("basis") != "implied"]
-        best = max(found or items, key=lambda f: (f.attrs.get("basis") == "explicit", f.score))
+        best = max(found or items, key=strength)
         obligation = cat.obligations[oid]
         rows.append(
             {
