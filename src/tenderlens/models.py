@@ -141,6 +141,13 @@ def preceding(proba: NDArray[np.float64], documents: Sequence[Any], units: int =
     return out
 
 
+def with_preceding(
+    features: NDArray[np.float64], proba: NDArray[np.float64], documents: Sequence[Any], scale: float
+) -> NDArray[np.float64]:
+    """Feature rows joined by ``scale`` times the `preceding` probabilities: what a sequence head reads."""
+    return np.hstack([features, scale * preceding(proba, documents)])
+
+
 def sequence_proba(
     head: LinearHead,
     sequence: LinearHead | None,
@@ -153,7 +160,7 @@ def sequence_proba(
     proba = head.predict_proba(X)
     if sequence is None:
         return proba
-    return sequence.predict_proba(np.hstack([X, scale * preceding(proba, documents)]))
+    return sequence.predict_proba(with_preceding(X, proba, documents, scale))
 
 
 def save_folder(

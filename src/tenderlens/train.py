@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from . import corpus as corpora
 from .errors import Errors, ModelError
-from .models import LinearHead, preceding, save_folder, with_lexical, with_ngrams
+from .models import LinearHead, save_folder, with_lexical, with_ngrams, with_preceding
 
 Progress = Callable[[str], None]
 ROOT = Path(__file__).resolve().parents[2]
@@ -279,8 +279,7 @@ def train(
             if examples and examples.texts:
                 X = featurise(examples, encoder.encode(examples.texts), spec, config)
                 if "sequence" in heads and examples.documents:
-                    proba = heads[head_name].predict_proba(X)
-                    X = np.hstack([X, scale * preceding(proba, examples.documents)])
+                    X = with_preceding(X, heads[head_name].predict_proba(X), examples.documents, scale)
                 final = heads.get("sequence", heads[head_name])
                 metrics.setdefault(split, {})[head_name] = score(final, X, examples.labels)
     folder = Path(output) if output else ROOT / "models" / f"{name}-{version}"
@@ -327,7 +326,7 @@ def _sequence_head(
         part = new_head().fit(X[fold != f], [examples.labels[i] for i in np.flatnonzero(fold != f)])
         columns = [classes.index(str(c)) for c in part.classes_]
         proba[np.ix_(fold == f, columns)] = part.predict_proba(X[fold == f])
-    return new_head().fit(np.hstack([X, scale * preceding(proba, documents)]), examples.labels)
+    return new_head().fit(with_preceding(X, proba, documents, scale), examples.labels)
 
 
 def _relative(path: Path) -> Path:
