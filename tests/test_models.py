@@ -11,6 +11,7 @@ import pytest
 from tenderlens.commitments import CommitmentModel
 from tenderlens.encode import shared_encoder
 from tenderlens.errors import ModelError
+from tenderlens.evaluate import route_cross_validation
 from tenderlens.models import LinearHead, load_folder, preceding, save_folder
 from tenderlens.obligations import ObligationModel, explicit_mentions
 from tenderlens.requirements import RequirementModel
@@ -268,6 +269,20 @@ def test_csv_training_data_and_evaluate(tmp_path, encoder):
     assert results["requirement"]["accuracy"] == 1.0
     assert set(results["requirement"]["per_label"]) == {"mandatory", "desirable", "none"}
     assert results["requirement"]["confusion"]["labels"] == ["desirable", "mandatory", "none"]
+
+
+def test_route_cross_validation_reports_each_draw_of_the_folds_and_their_mean(tmp_path, evalset, encoder):
+    data = write_jsonl(tmp_path / "tiny.jsonl", ROUTES)
+    config = write_config(tmp_path / "c.toml", version="cv", seed=0, corpus=[str(data)], C={"route": 1.0})
+    result = route_cross_validation(config, folds=2, draws=2, encoder=encoder)
+    first, second = result["model"], result["model, fold seed 1"]
+    mean = result["model, mean of 2 fold draws"]
+    assert mean["accuracy"] == pytest.approx((first["accuracy"] + second["accuracy"]) / 2, abs=1e-4)
+    assert mean["macro_f1"] == pytest.approx((first["macro_f1"] + second["macro_f1"]) / 2, abs=1e-4)
+    matrix = np.array(first["report"]["confusion"]["matrix"])
+    assert matrix.sum() == result["notices"]
+    assert np.trace(matrix) / matrix.sum() == pytest.approx(first["accuracy"], abs=1e-4)
+    assert "open" in result["macro_over"] and result["majority"]["accuracy"] > 0.5
 
 
 @pytest.mark.gpu
