@@ -23,9 +23,9 @@ from . import corpus as corpora
 from .document import Document, FindingKind
 from .errors import Errors, ModelError, TenderlensWarning
 from .ingest import IngestOptions, read
-from .models import LinearHead, load_folder, save_folder
+from .models import load_folder, save_folder
 from .segment import segment
-from .train import ROOT, Examples, Progress, featurise, load_config, real_notices, report, task
+from .train import ROOT, Examples, Progress, featurise, head_maker, load_config, real_notices, report, task
 
 _TOKEN = re.compile(r"\w+")
 Stage = Callable[[Document], Document]
@@ -289,6 +289,7 @@ def route_cross_validation(
     truth = [u["route"] for u in real]
     threshold = float(config.get("threshold", 0.0))
     seed = int(config.get("seed", 0))
+    new_head = head_maker(config, "route")
 
     def cross_validated(draw: int) -> list[str]:
         fold_of = np.random.default_rng(draw).permutation(len(real)) % folds
@@ -298,12 +299,7 @@ def route_cross_validation(
                 config.get("real_weight", 1)
             )
             examples = spec.examples(train_units)["route"]
-            head = LinearHead(
-                C=float(config.get("C", {}).get("route", 1.0)),
-                balanced=bool(config.get("balanced", {}).get("route", True)),
-                seed=seed,
-            )
-            head.fit(featurise(examples, encoder.encode(examples.texts), spec, config), examples.labels)
+            head = new_head().fit(featurise(examples, encoder.encode(examples.texts), spec, config), examples.labels)
             held = [i for i, f in enumerate(fold_of) if f == fold]
             texts = [real[i]["text"] for i in held]
             held_examples = Examples(texts, [None] * len(held), [truth[i] for i in held], True)

@@ -113,7 +113,6 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
 
 def _tasks() -> dict[str, Task]:
     from . import commitments, obligations, routes
-    from .obligations import catalogue
     from .requirements import CATEGORIES, LABELS, lexical_features
 
     return {
@@ -136,7 +135,7 @@ def _tasks() -> dict[str, Task]:
         "obligations": Task(
             "obligations",
             ("text", "obligations"),
-            {"obligations": catalogue().ids},
+            {"obligations": obligations.catalogue().ids},
             frozenset({"obligations"}),
             _obligation_examples,
             obligations.context_features,
@@ -264,11 +263,10 @@ def train(
         )
     progress(f"encoding {len(units)} units on {encoder.device}")
     for head_name, train_examples in spec.examples(fit_on).items():
-        C = float(config.get("C", {}).get(head_name, 1.0))
+        new_head = head_maker(config, head_name, multilabel=head_name in spec.multilabel)
+        C = new_head.keywords["C"]
         progress(f"fitting head {head_name!r} on {len(train_examples.texts)} units (C={C}, seed={seed})")
         X = featurise(train_examples, encoder.encode(train_examples.texts), spec, config)
-        balanced = bool(config.get("balanced", {}).get(head_name, True))
-        new_head = partial(LinearHead, multilabel=head_name in spec.multilabel, C=C, balanced=balanced, seed=seed)
         heads[head_name] = new_head().fit(X, train_examples.labels)
         scale = float(config.get("sequence_scale", 0.0))
         if scale and train_examples.documents and head_name in spec.multilabel:
@@ -303,6 +301,17 @@ def train(
     save_folder(folder, heads, config=config, meta=meta, card=model_card(meta, config))
     progress(f"wrote {folder}")
     return folder
+
+
+def head_maker(config: Mapping[str, Any], head_name: str, *, multilabel: bool = False) -> partial[LinearHead]:
+    """Makes untrained heads named ``head_name`` as the config sets them: C, class balance, seed."""
+    return partial(
+        LinearHead,
+        multilabel=multilabel,
+        C=float(config.get("C", {}).get(head_name, 1.0)),
+        balanced=bool(config.get("balanced", {}).get(head_name, True)),
+        seed=int(config.get("seed", 0)),
+    )
 
 
 def _sequence_head(
