@@ -25,7 +25,7 @@ from .errors import Errors, ModelError, TenderlensWarning
 from .ingest import IngestOptions, read
 from .models import load_folder, save_folder
 from .segment import segment
-from .train import ROOT, Examples, Progress, featurise, head_maker, load_config, real_notices, report, task
+from .train import ROOT, Progress, featurise, head_maker, load_config, real_notices, report, task
 
 _TOKEN = re.compile(r"\w+")
 Stage = Callable[[Document], Document]
@@ -291,20 +291,21 @@ def route_cross_validation(
     seed = int(config.get("seed", 0))
     new_head = head_maker(config, "route")
 
+    # every feature is a function of its own text alone, so each unit is featurised once for all folds
+    authored_examples, real_examples = spec.examples(authored)["route"], spec.examples(real)["route"]
+    X_authored, X_real = (
+        featurise(e, encoder.encode(e.texts), spec, config) for e in (authored_examples, real_examples)
+    )
+    real_weight = int(config.get("real_weight", 1))
+
     def cross_validated(draw: int) -> list[str]:
         fold_of = np.random.default_rng(draw).permutation(len(real)) % folds
         predicted = [""] * len(real)
         for fold in range(folds):
-            train_units = authored + [u for u, f in zip(real, fold_of, strict=True) if f != fold] * int(
-                config.get("real_weight", 1)
-            )
-            examples = spec.examples(train_units)["route"]
-            head = new_head().fit(featurise(examples, encoder.encode(examples.texts), spec, config), examples.labels)
-            held = [i for i, f in enumerate(fold_of) if f == fold]
-            texts = [real[i]["text"] for i in held]
-            held_examples = Examples(texts, [None] * len(held), [truth[i] for i in held], True)
-            proba = head.predict_proba(featurise(held_examples, encoder.encode(texts), spec, config))
-            for i, row in zip(held, proba, strict=True):
+            train, held = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
+            X = np.vstack([X_authored, np.tile(X_real[train], (real_weight, 1))])
+            head = new_head().fit(X, authored_examples.labels + [truth[i] for i in train] * real_weight)
+            for i, row in zip(held, head.predict_proba(X_real[held]), strict=True):
                 predicted[i] = str(head.classes_[row.argmax()]) if row.max() >= threshold else "unknown"
             progress(f"draw {draw}, fold {fold + 1}/{folds} done")
         return predicted
