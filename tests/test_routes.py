@@ -6,6 +6,7 @@ from conftest import make_document
 
 from tenderlens.document import BlockKind
 from tenderlens.ingest import read
+from tenderlens.phrases import PhraseIndex
 from tenderlens.pipeline import Pipeline
 from tenderlens.routes import RouteModel, catalogue, publisher_route, rule_route, stated_route, telltales
 
@@ -46,6 +47,21 @@ def test_telltales_and_rules():
     assert rule_route("Supply of gloves.") is None
     assert stated_route("open procedure. The open procedure applies. A framework agreement.") == "open"
     assert publisher_route({"procurementMethodDetails": "Call-off from a framework agreement"}) == "framework_call_off"
+
+
+
+def test_patterns_catch_what_phrases_cannot_and_count_once():
+    index = PhraseIndex(
+        [("restricted procedure", "restricted"), ("below threshold", "rfq")],
+        patterns=[(r"\brestricted\b(?:\W+\w+){0,3}?\W+procedure", "restricted")],
+    )
+    assert index.find("A restricted, below threshold procedure.") == [(2, 39, "restricted"), (14, 29, "rfq")]
+    assert [o for _, _, o in index.find("The Restricted Procedure applies.")] == ["restricted"]
+    text = "Awarded under Crown Commercial Service RM6187 Lot 3, through the dialogue."
+    keys = [key for _, _, key in telltales(text)]
+    assert keys.count("route:framework_call_off") == 2
+    assert "route:competitive_dialogue" in keys
+    assert not {key for _, _, key in telltales("Room RM12 is restricted to staff.")}
 
 
 def _ocds(tmp_path, details: str):

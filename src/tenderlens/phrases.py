@@ -5,6 +5,9 @@ Phrases and text are compared in a compact form (lower case; letters, digits and
 word boundaries are checked on the original text, so "DCB 0129", "DCB-0129" and "dcb0129" all
 match the phrase "DCB0129", and "call off" matches "call-off". A token-based spaCy PhraseMatcher
 misses such variants because each tokenises differently.
+
+Where no fixed phrase fits ("RM6187", "a restricted, below threshold procedure"), a catalogue entry
+may add regular-expression `patterns`, matched case-insensitively on the original text.
 """
 
 from __future__ import annotations
@@ -35,9 +38,18 @@ def compact(text: str) -> tuple[str, list[int]]:
 
 
 class PhraseIndex:
-    """Phrases, each owned by an id; `find` returns (start, end, id) in the original text."""
+    """Phrases and patterns, each owned by an id; `find` returns (start, end, id) in the original text.
 
-    def __init__(self, phrases: Iterable[tuple[str, str]], *, min_length: int = 3) -> None:
+    A pattern match that overlaps an earlier match of the same id is dropped, so one wording counts once.
+    """
+
+    def __init__(
+        self,
+        phrases: Iterable[tuple[str, str]],
+        *,
+        patterns: Iterable[tuple[str, str]] = (),
+        min_length: int = 3,
+    ) -> None:
         self.owner: dict[str, str] = {}
         for phrase, owner in phrases:
             key, _ = compact(phrase)
@@ -45,8 +57,18 @@ class PhraseIndex:
                 self.owner.setdefault(key, owner)
         ordered = sorted(self.owner, key=len, reverse=True)  # the longest phrase wins at a position
         self.pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self.patterns = [(re.compile(p, re.IGNORECASE), owner) for p, owner in patterns]
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
+        found = self._phrases(text)
+        for pattern, owner in self.patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if end > start and not any(start < e and s < end and o == owner for s, e, o in found):
+                    found.append((start, end, owner))
+        return sorted(found)
+
+    def _phrases(self, text: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
             return []
         key, offsets = compact(text)

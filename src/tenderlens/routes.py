@@ -59,11 +59,10 @@ def catalogue(path: str | None = None) -> RouteCatalogue:
 def _index(path: str | None = None) -> PhraseIndex:
     cat = catalogue(path)
     groups = [("regime", cat.regimes), ("route", cat.routes), ("flag", cat.flags)]
+    items = [(f"{kind}:{item_id}", item) for kind, group in groups for item_id, item in group.items()]
     return PhraseIndex(
-        (phrase, f"{kind}:{item_id}")
-        for kind, items in groups
-        for item_id, item in items.items()
-        for phrase in item.get("tell_tales", [])
+        ((phrase, key) for key, item in items for phrase in item.get("tell_tales", [])),
+        patterns=((pattern, key) for key, item in items for pattern in item.get("patterns", [])),
     )
 
 
