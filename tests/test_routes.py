@@ -61,6 +61,7 @@ def test_patterns_catch_what_phrases_cannot_and_count_once():
     assert keys.count("route:framework_call_off") == 1
     assert "route:competitive_dialogue" in keys
     assert not {key for _, _, key in telltales("Room RM12 is restricted to staff.")}
+    assert not {key for _, _, key in telltales("Bidding is restricted to suppliers on the tender list.")}
 
 
 def _ocds(tmp_path, details: str):
