@@ -49,7 +49,6 @@ def test_telltales_and_rules():
     assert publisher_route({"procurementMethodDetails": "Call-off from a framework agreement"}) == "framework_call_off"
 
 
-
 def test_patterns_catch_what_phrases_cannot_and_count_once():
     index = PhraseIndex(
         [("restricted procedure", "restricted"), ("below threshold", "rfq")],
