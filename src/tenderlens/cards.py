@@ -32,7 +32,10 @@ LIMITS = {
     "commitments": "Authored policy text only; no real labelled commitments were available outside the holdout.",
     "routes": (
         "Real notices are thin and dominated by open procedures; many state no procedure at all. The PA2023 and "
-        "PSR routes are learnt from authored notices only, as the real dev notices hold none."
+        "PSR routes are learnt from authored notices only, as the real dev notices hold none. Cross-validated on "
+        "notices_dev, the route is right for about 9 in 10 notices of 800 characters or more but fewer than 1 in 5 "
+        "under 120 characters, mostly records of call-offs and direct awards that name no procedure: on a short "
+        "notice a low score is a guess."
     ),
     "requirements": (
         "Trained on text the project authored, in English, in the style of UK public-sector procurement. "
