@@ -5,6 +5,7 @@ import io
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -142,6 +143,16 @@ def test_xlsx_sheet_layout_and_values():
         "mandatory": 2,
         "desirable": 1,
     }
+
+
+def test_a_route_caution_reaches_the_markdown_and_the_workbook():
+    doc = _document()
+    assert doc.route is not None
+    doc = replace(doc, route=replace(doc.route, attrs={**doc.route.attrs, "caution": "A guess."}))
+    assert "Anyone may bid. **A guess.**" in matrix.to_markdown(doc)
+    book = openpyxl.load_workbook(io.BytesIO(matrix.to_xlsx(doc)))
+    info = {row[0]: row[1] for row in book["Document"].iter_rows(values_only=True)}
+    assert info["caution"] == "A guess."
 
 
 def test_xlsx_without_route_and_is_deterministic():

@@ -8,7 +8,7 @@ from tenderlens.document import BlockKind
 from tenderlens.ingest import read
 from tenderlens.phrases import PhraseIndex
 from tenderlens.pipeline import Pipeline
-from tenderlens.routes import RouteModel, catalogue, publisher_route, rule_route, stated_route, telltales
+from tenderlens.routes import CAUTION, RouteModel, catalogue, publisher_route, rule_route, stated_route, telltales
 
 LABELS_ROUTES = {
     "open",
@@ -105,3 +105,21 @@ def test_route_has_meaning_and_evidence_with_pages():
     assert route.route == "framework_call_off"
     assert route.attrs["meaning"] == catalogue().routes["framework_call_off"]["for_suppliers"]
     assert route.evidence[0].page == 1 and "call-off" in route.evidence[0].text
+
+
+def test_a_route_the_text_hardly_supports_carries_a_caution_in_the_report():
+    from tenderlens.report import to_table
+
+    model = RouteModel()
+    thin = Pipeline.from_names(["segment.v1"])(
+        make_document([(BlockKind.PARAGRAPH, "Alarm monitoring. Alarm monitoring service for council buildings.")])
+    )
+    guessed = model(thin)
+    assert guessed.route.score < model.caution_below and guessed.route.attrs["caution"] == CAUTION
+    assert "! A guess" in to_table(guessed)
+    stated = Pipeline.from_names(["segment.v1"])(
+        make_document(
+            [(BlockKind.PARAGRAPH, "This contract will be let by the open procedure; any supplier may tender.")]
+        )
+    )
+    assert "caution" not in model(stated).route.attrs and "! A guess" not in to_table(model(stated))

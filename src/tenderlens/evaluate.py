@@ -259,6 +259,7 @@ def confusion_png(metrics: dict[str, Any], path: Path, title: str = "") -> None:
 
 
 LENGTH_BANDS = (120, 300, 800)  # characters of title and description
+SCORE_BANDS = (0.5, 0.8)
 
 
 def route_cross_validation(
@@ -302,17 +303,19 @@ def route_cross_validation(
     )
     real_weight = int(config.get("real_weight", 1))
 
-    def cross_validated(draw: int) -> list[str]:
+    def cross_validated(draw: int) -> tuple[list[str], list[float]]:
+        """The predicted route of each real notice, and its score."""
         fold_of = np.random.default_rng(draw).permutation(len(real)) % folds
-        predicted = [""] * len(real)
+        predicted, best = [""] * len(real), [0.0] * len(real)
         for fold in range(folds):
             train, held = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
             X = np.vstack([X_authored, np.tile(X_real[train], (real_weight, 1))])
             head = new_head().fit(X, authored_examples.labels + [truth[i] for i in train] * real_weight)
             for i, row in zip(held, head.predict_proba(X_real[held]), strict=True):
                 predicted[i] = str(head.classes_[row.argmax()]) if row.max() >= threshold else "unknown"
+                best[i] = float(row.max())
             progress(f"draw {draw}, fold {fold + 1}/{folds} done")
-        return predicted
+        return predicted, best
 
     majority = Counter(truth).most_common(1)[0][0]
     rules = [rule_route(u["text"]) or majority for u in real]
@@ -324,7 +327,7 @@ def route_cross_validation(
             "macro_f1": round(float(f1_score(truth, guesses, labels=frequent, average="macro", zero_division=0)), 4),
         }
 
-    predicted = [cross_validated(seed + d) for d in range(draws)]
+    predicted, best = zip(*(cross_validated(seed + d) for d in range(draws)), strict=True)
     model = summary(predicted[0])
     model["report"] = report(np.array(truth), np.array(predicted[0]), sorted({*truth, *predicted[0]}))
     result = {
@@ -342,15 +345,20 @@ def route_cross_validation(
         result[f"model, mean of {draws} fold draws"] = {
             k: round(float(np.mean([s[k] for s in scores])), 4) for k in ("accuracy", "macro_f1")
         }
-    # thin notices rarely say how they were let, so accuracy by text length tells a user how far to trust a route
-    right = np.mean([[g == t for g, t in zip(p, truth, strict=True)] for p in predicted], axis=0)
-    band_of = np.digitize([len(u["text"]) for u in real], LENGTH_BANDS)
-    names = [f"{low}-{high - 1}" for low, high in pairwise((0, *LENGTH_BANDS))] + [f"{LENGTH_BANDS[-1]} or more"]
-    for band, name in enumerate(names):
-        if (in_band := band_of == band).any():
-            result[f"model, notices of {name} characters ({int(in_band.sum())}), all draws"] = {
-                "accuracy": round(float(right[in_band].mean()), 4)
-            }
+    # how far to trust a route: accuracy over all draws by the notice's length and by the route's score
+    right = np.array([[g == t for g, t in zip(p, truth, strict=True)] for p in predicted]).ravel()
+    lengths = np.tile([len(u["text"]) for u in real], draws)
+    for what, unit, values, edges in (
+        ("notice length", " characters", lengths, LENGTH_BANDS),
+        ("route score", "", np.array(best).ravel(), SCORE_BANDS),
+    ):
+        band_of = np.digitize(values, edges)
+        names = [f"under {edges[0]}", *(f"{a}-{b}" for a, b in pairwise(edges)), f"{edges[-1]} or more"]
+        for band, name in enumerate(names):
+            if (in_band := band_of == band).any():
+                result[f"model, {what} {name}{unit} ({round(in_band.sum() / draws, 1):g} a draw)"] = {
+                    "accuracy": round(float(right[in_band].mean()), 4)
+                }
     return result
 
 

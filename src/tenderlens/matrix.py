@@ -74,7 +74,8 @@ def to_markdown(doc: Document) -> str:
     lines = [f"# Compliance matrix: {_md(doc.source)}", ""]
     if doc.route is not None:
         r = doc.route
-        lines += [f"**Route:** {r.regime} / {r.route} (score {r.score:.2f}). {r.attrs.get('meaning', '')}", ""]
+        caution = f" **{r.attrs['caution']}**" if r.attrs.get("caution") else ""
+        lines += [f"**Route:** {r.regime} / {r.route} (score {r.score:.2f}). {r.attrs.get('meaning', '')}{caution}", ""]
         lines += [f"- evidence, page {e.page}: {_md(' '.join(e.text.split()))}" for e in r.evidence] + [""]
     lines.append("| " + " | ".join(COLUMNS) + " |")
     lines.append("|" + "|".join("---" for _ in COLUMNS) + "|")
@@ -111,6 +112,8 @@ def to_xlsx(doc: Document) -> bytes:
     if doc.route is not None:
         facts += [("regime", doc.route.regime), ("route", doc.route.route), ("score", round(doc.route.score, 4))]
         facts += [("what it means", str(doc.route.attrs.get("meaning", "")))]
+        if doc.route.attrs.get("caution"):
+            facts += [("caution", str(doc.route.attrs["caution"]))]
         facts += [(f"evidence p.{e.page}", " ".join(e.text.split())) for e in doc.route.evidence]
     facts += [
         ("mandatory", sum(r["priority"] == "Mandatory" for r in table)),

@@ -83,6 +83,8 @@ def to_table(doc: Document, width: int | None = None) -> str:
             lines.append("  flags: " + ", ".join(r["flags"]))
         if r.get("meaning"):
             lines += textwrap.wrap(r["meaning"], width, initial_indent="  ", subsequent_indent="  ")
+        if r.get("caution"):
+            lines += textwrap.wrap(r["caution"], width, initial_indent="  ! ", subsequent_indent="    ")
         for e in r["evidence"]:
             lines += textwrap.wrap(
                 f"p.{e['page']}: {' '.join(e['text'].split())}", width, initial_indent="  > ", subsequent_indent="    "

@@ -2,7 +2,8 @@
 
 Tell-tale phrases of the route catalogue (`data/routes.json`) are counted per regime and route and
 join the MiniLM embedding of the document's opening text as features of two linear heads (regime,
-then route). When the best route scores under the configured threshold, the route is `unknown`.
+then route). When the best route scores under the configured threshold, the route is `unknown`;
+under `caution_below` it carries a caution that the text hardly says how the contract is let.
 For OCDS notices the publisher's procedure field, when present, decides (unless text-only), and is
 shown as evidence.
 """
@@ -25,6 +26,10 @@ from .phrases import PhraseIndex, read_catalogue
 
 OPENING_CHARS = 1500  # the title and opening of a notice or tender carry its procedure
 LONG_DOCUMENT_CHARS = 5000
+CAUTION = (
+    "A guess: the text says little about how this contract is let. Check the procedure in the notice or "
+    "tender documents, or ask the buyer."
+)
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ class RouteModel:
         self.heads, self.config, meta = load_folder(folder)
         self.name = f"routes.minilm-head.{meta['version']}"
         self.threshold = float(self.config.get("threshold", 0.0))
+        self.caution_below = float(self.config.get("caution_below", 0.0))
         self.text_only = text_only
         self.encoder = EncoderRef(folder, encoder)
 
@@ -204,6 +210,8 @@ class RouteModel:
             evidence.append(doc.evidence(*units[0]))
         cat = catalogue()
         attrs["meaning"] = cat.routes.get(route, {}).get("for_suppliers", "")
+        if score < self.caution_below:
+            attrs["caution"] = CAUTION
         result = Route(regime, route, score, self.name, tuple(sorted(set(flags))), scores, tuple(evidence), attrs)
         return replace(doc, route=result)
 
