@@ -210,7 +210,7 @@ class RouteModel:
             evidence.append(doc.evidence(*units[0]))
         cat = catalogue()
         attrs["meaning"] = cat.routes.get(route, {}).get("for_suppliers", "")
-        if score < self.caution_below:
+        if attrs["decided_by"] == "model" and score < self.caution_below:
             attrs["caution"] = CAUTION
         result = Route(regime, route, score, self.name, tuple(sorted(set(flags))), scores, tuple(evidence), attrs)
         return replace(doc, route=result)
