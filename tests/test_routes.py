@@ -116,10 +116,11 @@ def test_a_route_the_text_hardly_supports_carries_a_caution_in_the_report():
     guessed = model(thin)
     assert guessed.route.score < model.caution_below and guessed.route.attrs["caution"] == CAUTION
     assert "! A guess" in to_table(guessed)
-    stated = Pipeline.from_names(["segment.v1"])(
-        make_document(
-            [(BlockKind.PARAGRAPH, "This contract will be let by the open procedure; any supplier may tender.")]
+    stated = model(
+        Pipeline.from_names(["segment.v1"])(
+            make_document(
+                [(BlockKind.PARAGRAPH, "This contract will be let by the open procedure; any supplier may tender.")]
+            )
         )
     )
-    stated = model(stated)
     assert "caution" not in stated.route.attrs and "! A guess" not in to_table(stated)

@@ -32,10 +32,9 @@ LIMITS = {
     "commitments": "Authored policy text only; no real labelled commitments were available outside the holdout.",
     "routes": (
         "Real notices are thin and dominated by open procedures; many state no procedure at all. The PA2023 and "
-        "PSR routes are learnt from authored notices only, as the real dev notices hold none. Cross-validated on "
-        "notices_dev, the route is right for about 9 in 10 notices of 800 characters or more but fewer than 1 in 5 "
-        "under 120 characters, mostly records of call-offs and direct awards that name no procedure: on a short "
-        "notice a low score is a guess."
+        "PSR routes are learnt from authored notices only, as the real dev notices hold none. Accuracy falls "
+        "steeply with notice length and with the route's score (the rows by length and score above): short notices "
+        "are mostly records of call-offs and direct awards that name no procedure, and there a low score is a guess."
     ),
     "requirements": (
         "Trained on text the project authored, in English, in the style of UK public-sector procurement. "
