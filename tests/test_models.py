@@ -11,12 +11,12 @@ import pytest
 from tenderlens.commitments import CommitmentModel
 from tenderlens.encode import shared_encoder
 from tenderlens.errors import ModelError
-from tenderlens.evaluate import route_cross_validation
+from tenderlens.evaluate import flag_cross_validation, route_cross_validation
 from tenderlens.models import LinearHead, load_folder, preceding, save_folder
 from tenderlens.obligations import ObligationModel, explicit_mentions
 from tenderlens.requirements import RequirementModel
 from tenderlens.routes import RouteModel
-from tenderlens.train import evaluate, train
+from tenderlens.train import evaluate, published_flags, train
 
 
 @pytest.fixture(scope="module")
@@ -115,10 +115,16 @@ COMMITMENTS = [
     unit("The board met in March.", commitment=False),
 ]
 ROUTES = [
-    unit("Open procedure for wound care products.", regime="pcr2015", route="open"),
-    unit("Call-off from the RM6221 framework, Lot 2.", regime="pcr2015", route="framework_call_off"),
-    unit("PSR direct award process C for community nursing.", regime="psr", route="psr_direct_award_c"),
-    unit("Request for quotation for courier services.", regime="pcr2015", route="below_threshold_quotation"),
+    unit("Open procedure for wound care products.", regime="pcr2015", route="open", flags=[]),
+    unit("Call-off from the RM6221 framework, Lot 2.", regime="pcr2015", route="framework_call_off", flags=[]),
+    unit("PSR direct award process C for community nursing.", regime="psr", route="psr_direct_award_c", flags=[]),
+    unit("Request for quotation for courier services.", regime="pcr2015", route="below_threshold_quotation", flags=[]),
+    unit(
+        "Restricted procedure to appoint six contractors to a highways framework.",
+        regime="pcr2015",
+        route="restricted",
+        flags=["establishes_framework"],
+    ),
 ]
 
 
@@ -128,7 +134,7 @@ ROUTES = [
         ("requirements", REQUIREMENTS, RequirementModel, ["requirement", "category"]),
         ("obligations", OBLIGATIONS, ObligationModel, ["obligations"]),
         ("commitments", COMMITMENTS, CommitmentModel, ["commitment"]),
-        ("routes", ROUTES, RouteModel, ["regime", "route"]),
+        ("routes", ROUTES, RouteModel, ["regime", "route", "flags"]),
     ],
 )
 def test_overfit_and_round_trip(tmp_path, encoder, task, rows, loader, heads):
@@ -153,7 +159,9 @@ def test_overfit_and_round_trip(tmp_path, encoder, task, rows, loader, heads):
         predicted = [model.classes_[i] for i in model.predict_proba(texts).argmax(axis=1)]
         assert predicted == [str(r["commitment"]) for r in rows]
     else:
-        assert [p[1] for p in model.predict(texts)] == [r["route"] for r in rows]
+        predicted = model.predict(texts)
+        assert [p.route for p in predicted] == [r["route"] for r in rows]
+        assert [[f for f, score in p.flags.items() if score >= 0.5] for p in predicted] == [r["flags"] for r in rows]
     reloaded = loader(first, encoder=encoder)
     if task != "routes":
         assert np.array_equal(reloaded.predict_proba(texts), model.predict_proba(texts))
@@ -289,6 +297,23 @@ def test_route_cross_validation_reports_each_draw_of_the_folds_and_their_mean(tm
         assert sum(sizes) == pytest.approx(result["notices"], abs=0.5)
         weighted = sum(n * a for n, a in zip(sizes, bands.values(), strict=True)) / sum(sizes)
         assert weighted == pytest.approx(mean["accuracy"], abs=2e-3)
+
+
+def test_flag_cross_validation_scores_the_framework_flag_where_publishers_state_it(tmp_path, evalset, encoder):
+    data = write_jsonl(tmp_path / "tiny.jsonl", ROUTES)
+    config = write_config(tmp_path / "c.toml", version="cv", seed=0, corpus=[str(data)], C={"flags": 1.0})
+    result = flag_cross_validation(config, folds=2, draws=2, encoder=encoder)
+    with (evalset / "notices_dev.jsonl").open(encoding="utf-8") as handle:
+        stated = [published_flags(row) for row in map(json.loads, handle) if row.get("route")]
+    known = [flags for flags in stated if flags is not None]
+    name = f"establishes_framework ({sum(map(bool, known))} of {len(known)} notices that state it)"
+    assert 0 < sum(map(bool, known)) < len(known) < len(stated)
+    rules, model = result[f"{name}, tell-tales alone"], result[f"{name}, model, mean of 2 fold draws"]
+    assert rules["precision"] >= 0.9 and 0 < rules["recall"] < 1
+    assert rules["f1"] == pytest.approx(
+        2 * rules["precision"] * rules["recall"] / (rules["precision"] + rules["recall"]), abs=1e-3
+    )
+    assert all(0 <= model[k] <= 1 for k in ("precision", "recall", "f1")) and model["recall"] > 0
 
 
 @pytest.mark.gpu

@@ -10,6 +10,7 @@ from tenderlens.phrases import PhraseIndex
 from tenderlens.pipeline import Pipeline
 from tenderlens.report import to_table
 from tenderlens.routes import CAUTION, RouteModel, catalogue, publisher_route, rule_route, stated_route, telltales
+from tenderlens.train import published_flags
 
 LABELS_ROUTES = {
     "open",
@@ -62,6 +63,60 @@ def test_patterns_catch_what_phrases_cannot_and_count_once():
     assert "route:competitive_dialogue" in keys
     assert not {key for _, _, key in telltales("Room RM12 is restricted to staff.")}
     assert not {key for _, _, key in telltales("Bidding is restricted to suppliers on the tender list.")}
+
+
+def test_flag_patterns_read_inflected_wordings_but_not_a_call_off():
+    def flags(text):
+        return {key for _, _, key in telltales(text) if key.startswith("flag:")}
+
+    assert flags("The Board is establishing a multi-lot framework for estates works.") == {"flag:establishes_framework"}
+    assert flags("We will appoint up to six firms to a regional consultancy framework.") == {
+        "flag:establishes_framework"
+    }
+    assert flags("The council is setting up a new DPS for home to school transport.") == {"flag:establishes_dps"}
+    assert not flags("This order was placed under the existing framework held by the trust.")
+    assert not flags("The contract was established under the national framework for imaging.")
+
+
+def test_published_flags_only_where_the_publisher_can_state_them():
+    framework = {"tender": {"techniques": {"hasFrameworkAgreement": True}}}
+    assert published_flags({"publisher": "Public Contracts Scotland", "raw": framework}) == ["establishes_framework"]
+    assert published_flags({"publisher": "Sell2Wales", "raw": {"tender": {}}}) == []
+    assert published_flags({"publisher": "Contracts Finder", "raw": framework}) is None
+
+
+def test_flags_come_from_the_head_with_scores_and_evidence():
+    model = RouteModel()
+    assert "flags" in model.heads
+    setup = model(
+        Pipeline.from_names(["segment.v1"])(
+            make_document(
+                [
+                    (BlockKind.HEADING, "Minor Building Works Framework 2027"),
+                    (
+                        BlockKind.PARAGRAPH,
+                        "The Council is establishing a four-year multi-supplier framework for minor building "
+                        "works, in three lots by value. Contracts will then be awarded to the framework suppliers.",
+                    ),
+                ]
+            )
+        )
+    ).route
+    assert "establishes_framework" in setup.flags and setup.attrs["flag_scores"]["establishes_framework"] >= 0.5
+    assert any("establishing" in e.text for e in setup.evidence)
+    call_off = model(
+        Pipeline.from_names(["segment.v1"])(
+            make_document(
+                [
+                    (
+                        BlockKind.PARAGRAPH,
+                        "Call-off contract awarded by further competition under Lot 2 of the framework.",
+                    )
+                ]
+            )
+        )
+    ).route
+    assert call_off.route == "framework_call_off" and "establishes_framework" not in call_off.flags
 
 
 def _ocds(tmp_path, details: str):

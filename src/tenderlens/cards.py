@@ -34,7 +34,10 @@ LIMITS = {
         "Real notices are thin and dominated by open procedures; many state no procedure at all. The PA2023 and "
         "PSR routes are learnt from authored notices only, as the real dev notices hold none. Accuracy falls "
         "steeply with notice length and with the route's score (the rows by length and score above): short notices "
-        "are mostly records of call-offs and direct awards that name no procedure, and there a low score is a guess."
+        "are mostly records of call-offs and direct awards that name no procedure, and there a low score is a guess. "
+        "Flags are checked on real notices only for establishes_framework, and only where the publisher states it "
+        "(Sell2Wales, Public Contracts Scotland). light_touch is the weakest flag (its rows above): a notice "
+        "for light-touch services seldom says so, and the head guesses from the kind of service."
     ),
     "requirements": (
         "Trained on text the project authored, in English, in the style of UK public-sector procurement. "

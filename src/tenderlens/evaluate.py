@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from . import corpus as corpora
 from .document import Document, FindingKind
@@ -362,6 +363,58 @@ def route_cross_validation(
     return result
 
 
+def flag_cross_validation(
+    config_path: str | Path, *, folds: int = 5, draws: int = 3, encoder: Any = None
+) -> dict[str, Any]:
+    """`establishes_framework` on the real notices whose publisher states it, cross-validated as the
+    routes are, beside the flag's tell-tales alone (the flag is set where one occurs)."""
+    from .encode import shared_encoder
+    from .routes import telltales
+
+    spec, flag = task("routes"), "establishes_framework"
+    config = load_config(config_path)
+    authored = corpora.read_units([ROOT / p for p in config.get("corpus", [])], spec.required)
+    known = [u for u in real_notices() if u["flags"] is not None]
+    if not known:
+        raise ModelError(Errors.E204, path="../shared/evalset/notices_dev.jsonl", reason="the real notices are absent")
+    encoder = encoder or shared_encoder()
+    authored_examples, real_examples = spec.examples(authored)["flags"], spec.examples(known)["flags"]
+    X_authored, X_real = (
+        featurise(e, encoder.encode(e.texts), spec, config) for e in (authored_examples, real_examples)
+    )
+    truth = np.array([flag in labels for labels in real_examples.labels])
+    real_weight = int(config.get("real_weight", 1))
+    new_head = head_maker(config, "flags", multilabel=True)
+
+    def figures(predicted: NDArray[np.bool_]) -> dict[str, float]:
+        from sklearn.metrics import precision_recall_fscore_support
+
+        p, r, f, _ = precision_recall_fscore_support(truth, predicted, average="binary", zero_division=0)
+        return {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4)}
+
+    draws_figures = []
+    seed = int(config.get("seed", 0))
+    for draw in range(seed, seed + draws):
+        fold_of = np.random.default_rng(draw).permutation(len(known)) % folds
+        predicted = np.zeros(len(known), dtype=bool)
+        for fold in range(folds):
+            train, held = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
+            X = np.vstack([X_authored, np.tile(X_real[train], (real_weight, 1))])
+            labels = authored_examples.labels + [real_examples.labels[i] for i in train] * real_weight
+            head = new_head().fit(X, labels)
+            column = list(head.classes_).index(flag)
+            predicted[held] = head.predict_proba(X_real[held])[:, column] >= 0.5
+        draws_figures.append(figures(predicted))
+    rules = np.array([any(key == f"flag:{flag}" for _, _, key in telltales(text)) for text in real_examples.texts])
+    name = f"{flag} ({int(truth.sum())} of {len(known)} notices that state it)"
+    return {
+        f"{name}, tell-tales alone": figures(rules),
+        f"{name}, model, mean of {draws} fold draws": {
+            k: round(float(np.mean([d[k] for d in draws_figures])), 4) for k in ("precision", "recall", "f1")
+        },
+    }
+
+
 EVALSET = ROOT.parent / "shared" / "evalset"
 
 
@@ -402,7 +455,11 @@ def real_evaluation(name: str, folder: str | Path, config_path: str | Path | Non
             "authored_test_split_as_shipped": unit_obligation_scores(test, stages),
         }
     if name == "routes":
-        return {"notices_dev_cross_validated": route_cross_validation(config_path or ROOT / "training" / "routes.toml")}
+        config_path = config_path or ROOT / "training" / "routes.toml"
+        return {
+            "notices_dev_cross_validated": route_cross_validation(config_path),
+            "flags_cross_validated": flag_cross_validation(config_path),
+        }
     raise ModelError(Errors.E204, path=EVALSET, reason=f"no real labelled data for {name!r} outside the holdout")
 
 

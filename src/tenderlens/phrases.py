@@ -27,6 +27,9 @@ def read_catalogue(name: str, path: str | None = None) -> Any:
     return json.loads(Path(path).read_text("utf-8"))
 
 
+_NUMBER_GOES_ON = re.compile(r"\.?\d")
+
+
 def compact(text: str) -> tuple[str, list[int]]:
     """Lower-cased letters, digits and '+', with the original offset of each kept char."""
     chars, offsets = [], []
@@ -78,8 +81,11 @@ class PhraseIndex:
             end = offsets[match.end() - 1] + 1
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
-            # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022"
+            # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022", but a
+            # number is not cut short: "Schedule 3" is not in "Schedule 31" or "Schedule\n3.11.1"
             if before.isalnum() or (after.isalpha() and not match.group(0)[-1].isdigit()):
+                continue
+            if match.group(0)[-1].isdigit() and _NUMBER_GOES_ON.match(text, end):
                 continue
             found.append((start, end, self.owner[match.group(0)]))
         return found

@@ -1,8 +1,9 @@
 """The contracting route: regime, route and flags, with scores, evidence and what it means.
 
-Tell-tale phrases of the route catalogue (`data/routes.json`) are counted per regime and route and
-join the MiniLM embedding of the document's opening text as features of two linear heads (regime,
-then route). When the best route scores under the configured threshold, the route is `unknown`;
+Tell-tale phrases of the route catalogue (`data/routes.json`) are counted per regime, route and flag
+and join the MiniLM embedding of the document's opening text as features of three linear heads
+(regime, route, and flags, each flag a yes/no of its own). When the best route scores under the
+configured threshold, the route is `unknown`;
 under `caution_below` it carries a caution that the text hardly says how the contract is let.
 For OCDS notices the publisher's procedure field, when present, decides (unless text-only), and is
 shown as evidence.
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +31,17 @@ CAUTION = (
     "A guess: the text says little about how this contract is let. Check the procedure in the notice or "
     "tender documents, or ask the buyer."
 )
+
+
+CALL_OFF_OF = {("establishes_framework", "framework_call_off"), ("establishes_dps", "dps_call_off")}
+
+
+class Prediction(NamedTuple):
+    regime: str
+    route: str
+    score: float
+    scores: dict[str, float]  # every route
+    flags: dict[str, float]  # every flag
 
 
 @dataclass(frozen=True)
@@ -158,18 +170,29 @@ class RouteModel:
     def classes_(self) -> NDArray[Any]:
         return self.heads["route"].classes_
 
-    def predict(self, texts: Sequence[str]) -> list[tuple[str, str, float, dict[str, float]]]:
-        """(regime, route, score, scores of every route) per text; 'unknown' under the threshold."""
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Regime, route, score, scores of every route and of every flag, per text.
+
+        The route is 'unknown' under the threshold. A model folder without a flags head (older
+        ones) scores a flag 1.0 where its tell-tales occur, else 0.0.
+        """
         X = self.features(texts)
         regime_proba = self.heads["regime"].predict_proba(X)
         route_proba = self.heads["route"].predict_proba(X)
         regimes, routes = self.heads["regime"].classes_, self.heads["route"].classes_
+        if "flags" in self.heads:
+            flag_proba, flag_names = self.heads["flags"].predict_proba(X), self.heads["flags"].classes_
+        else:
+            flag_names = np.array(list(catalogue().flags))
+            found = [{key[5:] for _, _, key in telltales(text)} for text in texts]
+            flag_proba = np.array([[float(f in keys) for f in flag_names] for keys in found]).reshape(len(texts), -1)
         out = []
-        for r_row, p_row in zip(regime_proba, route_proba, strict=True):
+        for r_row, p_row, f_row in zip(regime_proba, route_proba, flag_proba, strict=True):
             best = int(p_row.argmax())
             route = str(routes[best]) if p_row[best] >= self.threshold else "unknown"
             scores = {str(c): round(float(p), 4) for c, p in zip(routes, p_row, strict=True)}
-            out.append((str(regimes[int(r_row.argmax())]), route, float(p_row[best]), scores))
+            flags = {str(c): round(float(p), 4) for c, p in zip(flag_names, f_row, strict=True)}
+            out.append(Prediction(str(regimes[int(r_row.argmax())]), route, float(p_row[best]), scores, flags))
         return out
 
     def __call__(self, doc: Document) -> Document:
@@ -178,7 +201,7 @@ class RouteModel:
         whole = "\n".join(texts)
         if not whole.strip():
             return doc
-        regime, route, score, scores = self.predict([opening(texts) + "\n" + whole[OPENING_CHARS:]])[0]
+        regime, route, score, scores, flag_scores = self.predict([opening(texts) + "\n" + whole[OPENING_CHARS:]])[0]
         evidence: list[Evidence] = []
         attrs: dict[str, Any] = {"decided_by": "model"}
         # in a long document (a tender, not a notice) the procedure it names over and over wins
@@ -194,25 +217,20 @@ class RouteModel:
             span = doc.meta.get("procedure_span")
             if span:
                 evidence.append(doc.evidence(span[0], span[1]))
-        flags = []
-        for (start, end), text in zip(units, texts, strict=True):
-            keys = {key for _, _, key in telltales(text)}
-            if (f"route:{route}" in keys or f"regime:{regime}" in keys) and len(evidence) < 3:
-                evidence.append(doc.evidence(start, end))
-            flags += [key[5:] for key in keys if key.startswith("flag:")]
         # a call-off names its framework or DPS; only a notice that sets one up carries the flag
-        flags = [
-            f
-            for f in flags
-            if (f, route) not in (("establishes_framework", "framework_call_off"), ("establishes_dps", "dps_call_off"))
-        ]
+        flags = [f for f, p in flag_scores.items() if p >= 0.5 and (f, route) not in CALL_OFF_OF]
+        wanted = {f"route:{route}", f"regime:{regime}", *(f"flag:{f}" for f in flags)}
+        for (start, end), text in zip(units, texts, strict=True):
+            if len(evidence) < 3 and wanted & {key for _, _, key in telltales(text)}:
+                evidence.append(doc.evidence(start, end))
         if not evidence and units:
             evidence.append(doc.evidence(*units[0]))
         cat = catalogue()
         attrs["meaning"] = cat.routes.get(route, {}).get("for_suppliers", "")
         if attrs["decided_by"] == "model" and score < self.caution_below:
             attrs["caution"] = CAUTION
-        result = Route(regime, route, score, self.name, tuple(sorted(set(flags))), scores, tuple(evidence), attrs)
+        attrs["flag_scores"] = flag_scores
+        result = Route(regime, route, score, self.name, tuple(sorted(flags)), scores, tuple(evidence), attrs)
         return replace(doc, route=result)
 
 

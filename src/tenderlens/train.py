@@ -85,6 +85,12 @@ def _route_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
     for head in ("regime", "route"):
         chosen = [u for u in units if u.get(head)]
         out[head] = Examples([u["text"] for u in chosen], [None] * len(chosen), [u[head] for u in chosen], True)
+    # flags are learnt where they are known (a real notice whose publisher gives no flags has None)
+    known = [u for u in units if u.get("flags") is not None]
+    if any(u["flags"] for u in known):
+        out["flags"] = Examples(
+            [u["text"] for u in known], [None] * len(known), [list(u["flags"]) for u in known], True
+        )
     return out
 
 
@@ -104,11 +110,25 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
                         "text": text,
                         "route": row["route"],
                         "regime": None,
-                        "flags": [],
+                        "flags": published_flags(row),
                         "meta": {"doc_id": row["id"], "file": path.name, "split": "train"},
                     }
                 )
     return units
+
+
+# publishers whose notice form has the framework box, given in OCDS as tender.techniques whenever it
+# is ticked; Contracts Finder releases never carry techniques, so there the flags are unknown. None of
+# the dev notices carries the DPS technique, even a DPS, so a published [] counts as "no framework"
+FLAG_PUBLISHERS = frozenset({"Sell2Wales", "Public Contracts Scotland"})
+
+
+def published_flags(row: Mapping[str, Any]) -> list[str] | None:
+    """The flags a real notice's publisher states (tender.techniques), or None where it cannot state them."""
+    if row.get("publisher") not in FLAG_PUBLISHERS:
+        return None
+    techniques = ((row.get("raw") or {}).get("tender") or {}).get("techniques") or {}
+    return ["establishes_framework"] if techniques.get("hasFrameworkAgreement") else []
 
 
 def _tasks() -> dict[str, Task]:
@@ -119,8 +139,12 @@ def _tasks() -> dict[str, Task]:
         "routes": Task(
             "routes",
             ("text", "route"),
-            {"regime": tuple(routes.catalogue().regimes), "route": tuple(routes.catalogue().routes)},
-            frozenset(),
+            {
+                "regime": tuple(routes.catalogue().regimes),
+                "route": tuple(routes.catalogue().routes),
+                "flags": tuple(routes.catalogue().flags),
+            },
+            frozenset({"flags"}),
             _route_examples,
             routes.telltale_counts,
         ),
