@@ -13,6 +13,7 @@ import pytest
 
 from tenderlens import matrix
 from tenderlens.document import BlockKind, Document, DocumentBuilder, Finding, FindingKind, Route
+from tenderlens.report import to_contract, to_table
 
 MUST = "The Supplier shall  respond\nwithin 10 Working Days by 5 March 2026 | in writing."
 SHOULD = "Bidders should offer a fee of £25,000 per annum."
@@ -153,6 +154,20 @@ def test_a_route_caution_reaches_the_markdown_and_the_workbook():
     book = openpyxl.load_workbook(io.BytesIO(matrix.to_xlsx(doc)))
     info = {row[0]: row[1] for row in book["Document"].iter_rows(values_only=True)}
     assert info["caution"] == "A guess."
+
+
+def test_a_route_flag_and_its_meaning_reach_every_report_format():
+    doc = _document()
+    assert doc.route is not None
+    meaning = "This notice sets up a framework."
+    attrs = {**doc.route.attrs, "flag_meanings": {"establishes_framework": meaning}}
+    doc = replace(doc, route=replace(doc.route, flags=("establishes_framework",), attrs=attrs))
+    assert f"- **establishes_framework**: {meaning}" in matrix.to_markdown(doc)
+    book = openpyxl.load_workbook(io.BytesIO(matrix.to_xlsx(doc)))
+    info = {row[0]: row[1] for row in book["Document"].iter_rows(values_only=True)}
+    assert info["flag establishes_framework"] == meaning
+    assert f"  + establishes_framework: {meaning}" in to_table(doc, width=120).splitlines()
+    assert to_contract(doc)["route"]["flags"] == ["establishes_framework"]
 
 
 def test_xlsx_without_route_and_is_deterministic():

@@ -104,6 +104,8 @@ def test_flags_come_from_the_head_with_scores_and_evidence():
     ).route
     assert "establishes_framework" in setup.flags and setup.attrs["flag_scores"]["establishes_framework"] >= 0.5
     assert any("establishing" in e.text for e in setup.evidence)
+    meaning = catalogue().flags["establishes_framework"]["for_suppliers"]
+    assert setup.attrs["flag_meanings"] == {"establishes_framework": meaning}
     call_off = model(
         Pipeline.from_names(["segment.v1"])(
             make_document(

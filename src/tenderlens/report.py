@@ -79,10 +79,11 @@ def to_table(doc: Document, width: int | None = None) -> str:
     if data["route"]:
         r = data["route"]
         lines.append(f"Route: {r['regime']} / {r['route']} (score {r['score']:.2f})")
-        if r.get("flags"):
-            lines.append("  flags: " + ", ".join(r["flags"]))
         if r.get("meaning"):
             lines += textwrap.wrap(r["meaning"], width, initial_indent="  ", subsequent_indent="  ")
+        for flag in r.get("flags", []):
+            meaning = r.get("flag_meanings", {}).get(flag, "")
+            lines += textwrap.wrap(f"{flag}: {meaning}", width, initial_indent="  + ", subsequent_indent="    ")
         if r.get("caution"):
             lines += textwrap.wrap(r["caution"], width, initial_indent="  ! ", subsequent_indent="    ")
         for e in r["evidence"]:

@@ -229,6 +229,7 @@ class RouteModel:
         attrs["meaning"] = cat.routes.get(route, {}).get("for_suppliers", "")
         if attrs["decided_by"] == "model" and score < self.caution_below:
             attrs["caution"] = CAUTION
+        attrs["flag_meanings"] = {f: cat.flags[f].get("for_suppliers", "") for f in sorted(flags) if f in cat.flags}
         attrs["flag_scores"] = flag_scores
         result = Route(regime, route, score, self.name, tuple(sorted(flags)), scores, tuple(evidence), attrs)
         return replace(doc, route=result)
