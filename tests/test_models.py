@@ -64,6 +64,23 @@ def test_linear_head_speaks_sklearns_contract():
     assert multi.predict_proba(X).shape == (60, 1)
 
 
+def test_a_multilabel_row_teaches_only_the_labels_it_was_judged_on():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    y = [[label for label, v in (("x", X[i, 0]), ("z", X[i, 1])) if v > 0] for i in range(80)]
+    # the second half is judged on x only, and its z is wrong: those rows must not teach z
+    y = y[:40] + [
+        [label for label in labels if label == "x"] + (["z"] if X[40 + i, 1] <= 0 else [])
+        for i, labels in enumerate(y[40:])
+    ]
+    judged = [None] * 40 + [frozenset({"x"})] * 40
+    head = LinearHead(multilabel=True, C=10).fit(X, y, judged)
+    z = list(head.classes_).index("z")
+    assert ((head.predict_proba(X)[:, z] >= 0.5) == (X[:, 1] > 0)).mean() > 0.9
+    fooled = LinearHead(multilabel=True, C=10).fit(X, y)
+    assert ((fooled.predict_proba(X)[:, z] >= 0.5) == (X[:, 1] > 0)).mean() < 0.8
+
+
 def test_preceding_probabilities_halve_with_distance_and_stop_at_the_document():
     proba = np.array([[0.8], [0.0], [0.0], [0.0], [0.0], [0.6]])
     out = preceding(proba, ["a", "a", "a", "a", "a", "b"])

@@ -9,7 +9,17 @@ from tenderlens.ingest import read
 from tenderlens.phrases import PhraseIndex
 from tenderlens.pipeline import Pipeline
 from tenderlens.report import to_table
-from tenderlens.routes import CAUTION, RouteModel, catalogue, publisher_route, rule_route, stated_route, telltales
+from tenderlens.routes import (
+    CAUTION,
+    LONG_DOCUMENT_CHARS,
+    Prediction,
+    RouteModel,
+    catalogue,
+    publisher_route,
+    rule_route,
+    stated_route,
+    telltales,
+)
 from tenderlens.train import published_flags
 
 LABELS_ROUTES = {
@@ -119,6 +129,17 @@ def test_flags_come_from_the_head_with_scores_and_evidence():
         )
     ).route
     assert call_off.route == "framework_call_off" and "establishes_framework" not in call_off.flags
+
+
+def test_a_long_tender_carries_only_the_flags_it_names(monkeypatch):
+    model = RouteModel()
+    clause = "The Authority will appoint the successful suppliers to the framework agreement for four years. "
+    doc = Pipeline.from_names(["segment.v1"])(make_document([(BlockKind.PARAGRAPH, clause * 60)]))
+    scores = {"establishes_framework": 0.9, "establishes_dps": 0.1, "light_touch": 0.9}
+    guess = Prediction("pcr2015", "restricted", 0.9, {"restricted": 0.9}, scores)
+    monkeypatch.setattr(model, "predict", lambda texts: [guess])
+    assert len(doc.text) > LONG_DOCUMENT_CHARS
+    assert model(doc).route.flags == ("establishes_framework",)
 
 
 def _ocds(tmp_path, details: str):

@@ -401,7 +401,8 @@ def flag_cross_validation(
             train, held = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
             X = np.vstack([X_authored, np.tile(X_real[train], (real_weight, 1))])
             labels = authored_examples.labels + [real_examples.labels[i] for i in train] * real_weight
-            head = new_head().fit(X, labels)
+            judged = (authored_examples.judged or []) + [(real_examples.judged or [])[i] for i in train] * real_weight
+            head = new_head().fit(X, labels, judged)
             column = list(head.classes_).index(flag)
             predicted[held] = head.predict_proba(X_real[held])[:, column] >= 0.5
         draws_figures.append(figures(predicted))

@@ -11,7 +11,7 @@ Loading checks every checksum and refuses unknown files.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,11 @@ class LinearHead:
         self.balanced = balanced
         self.seed = seed
 
-    def fit(self, X: NDArray[np.floating[Any]], y: Sequence[Any]) -> LinearHead:
+    def fit(
+        self, X: NDArray[np.floating[Any]], y: Sequence[Any], judged: Sequence[Collection[str] | None] | None = None
+    ) -> LinearHead:
+        """Fit on rows ``X`` and labels ``y``. Multi-label rows may be judged on some labels only
+        (``judged[i]``; None: on all), and each label then learns from the rows judged on it."""
         from sklearn.linear_model import LogisticRegression
 
         weight = "balanced" if self.balanced else None
@@ -43,9 +47,10 @@ class LinearHead:
             classes = sorted({label for labels in y for label in labels})
             coefs, intercepts = [], []
             for label in classes:
-                target = np.array([label in labels for labels in y], dtype=int)
+                rows = [i for i, on in enumerate(judged or [None] * len(y)) if on is None or label in on]
+                target = np.array([label in y[i] for i in rows], dtype=int)
                 model = LogisticRegression(C=self.C, class_weight=weight, max_iter=3000, random_state=self.seed)
-                model.fit(X, target)
+                model.fit(np.asarray(X)[rows], target)
                 coefs.append(model.coef_[0])
                 intercepts.append(model.intercept_[0])
             self.classes_ = np.array(classes)

@@ -2,8 +2,8 @@
 
 Tell-tale phrases of the route catalogue (`data/routes.json`) are counted per regime, route and flag
 and join the MiniLM embedding of the document's opening text as features of three linear heads
-(regime, route, and flags, each flag a yes/no of its own). When the best route scores under the
-configured threshold, the route is `unknown`;
+(regime, route, and flags, each flag a yes/no of its own; a long tender must also name a flag).
+When the best route scores under the configured threshold, the route is `unknown`;
 under `caution_below` it carries a caution that the text hardly says how the contract is let.
 For OCDS notices the publisher's procedure field, when present, decides (unless text-only), and is
 shown as evidence.
@@ -219,6 +219,9 @@ class RouteModel:
                 evidence.append(doc.evidence(span[0], span[1]))
         # a call-off names its framework or DPS; only a notice that sets one up carries the flag
         flags = [f for f, p in flag_scores.items() if p >= 0.5 and (f, route) not in CALL_OFF_OF]
+        if len(whole) > LONG_DOCUMENT_CHARS:  # a tender states its flags; the head learnt from notices
+            named = {key for _, _, key in telltales(whole)}
+            flags = [f for f in flags if f"flag:{f}" in named]
         wanted = {f"route:{route}", f"regime:{regime}", *(f"flag:{f}" for f in flags)}
         for (start, end), text in zip(units, texts, strict=True):
             if len(evidence) < 3 and wanted & {key for _, _, key in telltales(text)}:

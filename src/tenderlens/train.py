@@ -38,6 +38,7 @@ class Examples:
     labels: list[Any]
     lexical: bool  # embeddings plus the task's lexical features, or embeddings alone
     documents: list[str] | None = None  # the document of each text, in reading order
+    judged: list[frozenset[str] | None] | None = None  # multi-label: the labels each text was judged on
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,13 @@ def _route_examples(units: list[dict[str, Any]]) -> dict[str, Examples]:
     for head in ("regime", "route"):
         chosen = [u for u in units if u.get(head)]
         out[head] = Examples([u["text"] for u in chosen], [None] * len(chosen), [u[head] for u in chosen], True)
-    # flags are learnt where they are known (a real notice whose publisher gives no flags has None)
+    # each flag is learnt from the units judged on it: every flag for an authored unit; for a real
+    # notice only those its publisher states (`flags_judged`), none where it states none (flags None)
     known = [u for u in units if u.get("flags") is not None]
     if any(u["flags"] for u in known):
+        judged = [frozenset(u["flags_judged"]) if "flags_judged" in u else None for u in known]
         out["flags"] = Examples(
-            [u["text"] for u in known], [None] * len(known), [list(u["flags"]) for u in known], True
+            [u["text"] for u in known], [None] * len(known), [list(u["flags"]) for u in known], True, judged=judged
         )
     return out
 
@@ -111,6 +114,7 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
                         "route": row["route"],
                         "regime": None,
                         "flags": published_flags(row),
+                        "flags_judged": ["establishes_framework"],
                         "meta": {"doc_id": row["id"], "file": path.name, "split": "train"},
                     }
                 )
@@ -118,8 +122,8 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
 
 
 # publishers whose notice form has the framework box, given in OCDS as tender.techniques whenever it
-# is ticked; Contracts Finder releases never carry techniques, so there the flags are unknown. None of
-# the dev notices carries the DPS technique, even a DPS, so a published [] counts as "no framework"
+# is ticked; Contracts Finder releases never carry techniques, so there the flags are unknown. No dev
+# notice carries the DPS technique, not even a DPS, so real notices are judged on the framework only
 FLAG_PUBLISHERS = frozenset({"Sell2Wales", "Public Contracts Scotland"})
 
 
@@ -291,7 +295,7 @@ def train(
         C = new_head.keywords["C"]
         progress(f"fitting head {head_name!r} on {len(train_examples.texts)} units (C={C}, seed={seed})")
         X = featurise(train_examples, encoder.encode(train_examples.texts), spec, config)
-        heads[head_name] = new_head().fit(X, train_examples.labels)
+        heads[head_name] = new_head().fit(X, train_examples.labels, train_examples.judged)
         scale = float(config.get("sequence_scale", 0.0))
         if scale and train_examples.documents and head_name in spec.multilabel:
             progress(f"fitting head 'sequence' on {head_name!r} out of fold over the units before each unit")
