@@ -142,7 +142,7 @@ def test_a_long_tender_carries_only_the_flags_it_names(monkeypatch):
     assert model(doc).route.flags == ("establishes_framework",)
 
 
-def _ocds(tmp_path, details: str):
+def _ocds(tmp_path, details: str, **tender):
     release = {
         "ocid": "ocds-x",
         "id": "1",
@@ -152,6 +152,7 @@ def _ocds(tmp_path, details: str):
             "description": "Collection and delivery of pathology samples.",
             "procurementMethod": "limited",
             "procurementMethodDetails": details,
+            **tender,
         },
     }
     path = tmp_path / "notice.json"
@@ -168,6 +169,18 @@ def test_ocds_procedure_field_decides_unless_text_only(tmp_path):
     assert text_only.attrs["decided_by"] != "publisher procedure field"
     assert all("Single tender action" not in e.text for e in text_only.evidence)
     assert set(text_only.scores) <= LABELS_ROUTES and abs(sum(text_only.scores.values()) - 1) < 0.01
+
+
+def test_ocds_techniques_state_a_framework_unless_text_only_or_a_call_off(tmp_path):
+    techniques = {"techniques": {"hasFrameworkAgreement": True}}
+    doc = Pipeline.from_names(["segment.v1"])(_ocds(tmp_path, "Open procedure", **techniques))
+    route = RouteModel()(doc).route
+    assert route.route == "open" and route.flags == ("establishes_framework",)
+    assert route.attrs["flags_published"] == ["establishes_framework"]
+    assert any("hasFrameworkAgreement" in e.text for e in route.evidence)
+    assert "establishes_framework" not in RouteModel(text_only=True)(doc).route.flags
+    call_off = Pipeline.from_names(["segment.v1"])(_ocds(tmp_path, "Call-off from a framework agreement", **techniques))
+    assert RouteModel()(call_off).route.flags == ()
 
 
 def test_route_has_meaning_and_evidence_with_pages():

@@ -123,6 +123,22 @@ def publisher_route(procedure: dict[str, Any]) -> str | None:
     return catalogue().publisher_labels.get(details)
 
 
+# OCDS tender.techniques fields that state a framework or DPS in the contracting process
+TECHNIQUE_FLAGS = (
+    ("establishes_framework", "hasFrameworkAgreement"),
+    ("establishes_dps", "hasDynamicPurchasingSystem"),
+)
+
+
+def publisher_flags(procedure: dict[str, Any]) -> list[str]:
+    """The flags an OCDS release's `techniques` states (it says "establishment or use", so a call-off
+    may state one too; the route then drops it)."""
+    techniques = procedure.get("techniques")
+    if not isinstance(techniques, dict):
+        return []
+    return [flag for flag, field in TECHNIQUE_FLAGS if techniques.get(field) is True]
+
+
 def opening(texts: Sequence[str]) -> str:
     """The first `OPENING_CHARS` characters of the units, joined."""
     out, length = [], 0
@@ -211,17 +227,21 @@ class RouteModel:
             attrs["decided_by"] = "tell-tales stated in the text"
         procedure = doc.meta.get("procedure") or {}
         published = None if self.text_only else publisher_route(procedure)
+        published_flags = [] if self.text_only else publisher_flags(procedure)
         if published:
             route, score = published, 0.99
             attrs["decided_by"] = "publisher procedure field"
-            span = doc.meta.get("procedure_span")
-            if span:
-                evidence.append(doc.evidence(span[0], span[1]))
-        # a call-off names its framework or DPS; only a notice that sets one up carries the flag
-        flags = [f for f, p in flag_scores.items() if p >= 0.5 and (f, route) not in CALL_OFF_OF]
+        if published_flags:
+            attrs["flags_published"] = published_flags
+        span = doc.meta.get("procedure_span")
+        if span and (published or published_flags):
+            evidence.append(doc.evidence(span[0], span[1]))
+        flags = [f for f, p in flag_scores.items() if p >= 0.5]
         if len(whole) > LONG_DOCUMENT_CHARS:  # a tender states its flags; the head learnt from notices
             named = {key for _, _, key in telltales(whole)}
             flags = [f for f in flags if f"flag:{f}" in named]
+        # a call-off names its framework or DPS; only a notice that sets one up carries the flag
+        flags = sorted({f for f in [*flags, *published_flags] if (f, route) not in CALL_OFF_OF})
         wanted = {f"route:{route}", f"regime:{regime}", *(f"flag:{f}" for f in flags)}
         for (start, end), text in zip(units, texts, strict=True):
             if len(evidence) < 3 and wanted & {key for _, _, key in telltales(text)}:
@@ -232,9 +252,9 @@ class RouteModel:
         attrs["meaning"] = cat.routes.get(route, {}).get("for_suppliers", "")
         if attrs["decided_by"] == "model" and score < self.caution_below:
             attrs["caution"] = CAUTION
-        attrs["flag_meanings"] = {f: cat.flags[f].get("for_suppliers", "") for f in sorted(flags) if f in cat.flags}
+        attrs["flag_meanings"] = {f: cat.flags[f].get("for_suppliers", "") for f in flags if f in cat.flags}
         attrs["flag_scores"] = flag_scores
-        result = Route(regime, route, score, self.name, tuple(sorted(flags)), scores, tuple(evidence), attrs)
+        result = Route(regime, route, score, self.name, tuple(flags), scores, tuple(evidence), attrs)
         return replace(doc, route=result)
 
 

@@ -114,7 +114,7 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
                         "route": row["route"],
                         "regime": None,
                         "flags": published_flags(row),
-                        "flags_judged": ["establishes_framework"],
+                        "flags_judged": list(PUBLISHED_FLAGS),
                         "meta": {"doc_id": row["id"], "file": path.name, "split": "train"},
                     }
                 )
@@ -127,12 +127,17 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
 FLAG_PUBLISHERS = frozenset({"Sell2Wales", "Public Contracts Scotland"})
 
 
+PUBLISHED_FLAGS = ("establishes_framework",)
+
+
 def published_flags(row: Mapping[str, Any]) -> list[str] | None:
     """The flags a real notice's publisher states (tender.techniques), or None where it cannot state them."""
+    from .routes import publisher_flags
+
     if row.get("publisher") not in FLAG_PUBLISHERS:
         return None
-    techniques = ((row.get("raw") or {}).get("tender") or {}).get("techniques") or {}
-    return ["establishes_framework"] if techniques.get("hasFrameworkAgreement") else []
+    tender = (row.get("raw") or {}).get("tender") or {}
+    return [flag for flag in publisher_flags(tender) if flag in PUBLISHED_FLAGS]
 
 
 def _tasks() -> dict[str, Task]:
