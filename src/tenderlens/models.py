@@ -50,7 +50,7 @@ class LinearHead:
                 rows = [i for i, on in enumerate(judged or [None] * len(y)) if on is None or label in on]
                 target = np.array([label in y[i] for i in rows], dtype=int)
                 model = LogisticRegression(C=self.C, class_weight=weight, max_iter=3000, random_state=self.seed)
-                model.fit(np.asarray(X)[rows], target)
+                model.fit(X if len(rows) == len(y) else np.asarray(X)[rows], target)  # no copy when all are judged
                 coefs.append(model.coef_[0])
                 intercepts.append(model.intercept_[0])
             self.classes_ = np.array(classes)

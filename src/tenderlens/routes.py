@@ -236,15 +236,15 @@ class RouteModel:
         span = doc.meta.get("procedure_span")
         if span and (published or published_flags):
             evidence.append(doc.evidence(span[0], span[1]))
+        named = [{key for _, _, key in telltales(text)} for text in texts]
         flags = [f for f, p in flag_scores.items() if p >= 0.5]
         if len(whole) > LONG_DOCUMENT_CHARS:  # a tender states its flags; the head learnt from notices
-            named = {key for _, _, key in telltales(whole)}
-            flags = [f for f in flags if f"flag:{f}" in named]
+            flags = [f for f in flags if any(f"flag:{f}" in keys for keys in named)]
         # a call-off names its framework or DPS; only a notice that sets one up carries the flag
         flags = sorted({f for f in [*flags, *published_flags] if (f, route) not in CALL_OFF_OF})
         wanted = {f"route:{route}", f"regime:{regime}", *(f"flag:{f}" for f in flags)}
-        for (start, end), text in zip(units, texts, strict=True):
-            if len(evidence) < 3 and wanted & {key for _, _, key in telltales(text)}:
+        for (start, end), keys in zip(units, named, strict=True):
+            if len(evidence) < 3 and wanted & keys:
                 evidence.append(doc.evidence(start, end))
         if not evidence and units:
             evidence.append(doc.evidence(*units[0]))

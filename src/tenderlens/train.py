@@ -125,8 +125,6 @@ def real_notices(evalset: Path = ROOT.parent / "shared" / "evalset") -> list[dic
 # is ticked; Contracts Finder releases never carry techniques, so there the flags are unknown. No dev
 # notice carries the DPS technique, not even a DPS, so real notices are judged on the framework only
 FLAG_PUBLISHERS = frozenset({"Sell2Wales", "Public Contracts Scotland"})
-
-
 PUBLISHED_FLAGS = ("establishes_framework",)
 
 
