@@ -75,6 +75,13 @@ def test_patterns_catch_what_phrases_cannot_and_count_once():
     assert not {key for _, _, key in telltales("Bidding is restricted to suppliers on the tender list.")}
 
 
+def test_a_phrase_ending_in_a_number_does_not_cut_a_longer_number_short():
+    index = PhraseIndex([("Schedule 3", "lt"), ("ISO 27001", "iso")])
+    assert [o for _, _, o in index.find("Services listed in Schedule 3 to the Regulations.")] == ["lt"]
+    assert not index.find("3.11 Requirements Schedule\n3.11.1 Table 1 lists them. See Schedule 31.")
+    assert [o for _, _, o in index.find("Certified to ISO 27001:2022.")] == ["iso"]
+
+
 def test_flag_patterns_read_inflected_wordings_but_not_a_call_off():
     def flags(text):
         return {key for _, _, key in telltales(text) if key.startswith("flag:")}
