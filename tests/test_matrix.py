@@ -160,14 +160,22 @@ def test_a_route_flag_and_its_meaning_reach_every_report_format():
     doc = _document()
     assert doc.route is not None
     meaning = "This notice sets up a framework."
-    attrs = {**doc.route.attrs, "flag_meanings": {"establishes_framework": meaning}}
-    doc = replace(doc, route=replace(doc.route, flags=("establishes_framework",), attrs=attrs))
-    assert f"- **establishes_framework**: {meaning}" in matrix.to_markdown(doc)
+    attrs = {
+        **doc.route.attrs,
+        "flag_meanings": {"establishes_framework": meaning, "establishes_dps": "It sets up a DPS."},
+        "flag_scores": {"establishes_framework": 0.876, "establishes_dps": 0.1},
+        "flags_published": ["establishes_dps"],
+    }
+    flags = ("establishes_dps", "establishes_framework")
+    doc = replace(doc, route=replace(doc.route, flags=flags, attrs=attrs))
+    markdown = matrix.to_markdown(doc)
+    assert f"- **establishes_framework** (score 0.88): {meaning}" in markdown
+    assert "- **establishes_dps** (stated by the publisher): It sets up a DPS." in markdown
     book = openpyxl.load_workbook(io.BytesIO(matrix.to_xlsx(doc)))
     info = {row[0]: row[1] for row in book["Document"].iter_rows(values_only=True)}
-    assert info["flag establishes_framework"] == meaning
-    assert f"  + establishes_framework: {meaning}" in to_table(doc, width=120).splitlines()
-    assert to_contract(doc)["route"]["flags"] == ["establishes_framework"]
+    assert info["flag establishes_framework"] == f"establishes_framework (score 0.88): {meaning}"
+    assert f"  + establishes_framework (score 0.88): {meaning}" in to_table(doc, width=120).splitlines()
+    assert to_contract(doc)["route"]["flags"] == list(flags)
 
 
 def test_xlsx_without_route_and_is_deterministic():

@@ -149,6 +149,19 @@ def test_a_long_tender_carries_only_the_flags_it_names(monkeypatch):
     assert model(doc).route.flags == ("establishes_framework",)
 
 
+def test_light_touch_only_where_the_notice_names_it(monkeypatch):
+    model = RouteModel()
+    assert model.flags_need_telltale == {"light_touch"}
+    scores = {"establishes_framework": 0.1, "establishes_dps": 0.1, "light_touch": 0.9}
+    monkeypatch.setattr(model, "predict", lambda texts: [Prediction("pcr2015", "open", 0.9, {"open": 0.9}, scores)])
+
+    def flags(text):
+        return model(Pipeline.from_names(["segment.v1"])(make_document([(BlockKind.PARAGRAPH, text)]))).route.flags
+
+    assert flags("Home care for adults across the county, open procedure.") == ()
+    assert flags("Home care for adults, procured under the light touch regime.") == ("light_touch",)
+
+
 def _ocds(tmp_path, details: str, **tender):
     release = {
         "ocid": "ocds-x",

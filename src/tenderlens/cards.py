@@ -37,7 +37,8 @@ LIMITS = {
         "are mostly records of call-offs and direct awards that name no procedure, and there a low score is a guess. "
         "Flags are checked on real notices only for establishes_framework, and only where the publisher states it "
         "(Sell2Wales, Public Contracts Scotland). light_touch is the weakest flag (its rows above): a notice "
-        "for light-touch services seldom says so, and the head guesses from the kind of service."
+        "for light-touch services seldom says so, and the head guesses from the kind of service, so a report "
+        "gives it only where the text names it (`flags_need_telltale`); its score is always in the JSON."
     ),
     "requirements": (
         "Trained on text the project authored, in English, in the style of UK public-sector procurement. "

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from .document import Document, Finding, FindingKind
+from .routes import flag_line
 
 COLUMNS = (
     "id",
@@ -76,8 +77,8 @@ def to_markdown(doc: Document) -> str:
         r = doc.route
         caution = f" **{r.attrs['caution']}**" if r.attrs.get("caution") else ""
         lines += [f"**Route:** {r.regime} / {r.route} (score {r.score:.2f}). {r.attrs.get('meaning', '')}{caution}", ""]
-        meanings = r.attrs.get("flag_meanings", {})
-        lines += [f"- **{flag}**: {meanings.get(flag, '')}" for flag in r.flags] + ([""] if r.flags else [])
+        lines += [f"- **{flag}**{_md(flag_line(flag, r.attrs)[len(flag) :])}" for flag in r.flags]
+        lines += [""] if r.flags else []
         lines += [f"- evidence, page {e.page}: {_md(' '.join(e.text.split()))}" for e in r.evidence] + [""]
     lines.append("| " + " | ".join(COLUMNS) + " |")
     lines.append("|" + "|".join("---" for _ in COLUMNS) + "|")
@@ -116,8 +117,7 @@ def to_xlsx(doc: Document) -> bytes:
         facts += [("what it means", str(doc.route.attrs.get("meaning", "")))]
         if doc.route.attrs.get("caution"):
             facts += [("caution", str(doc.route.attrs["caution"]))]
-        meanings = doc.route.attrs.get("flag_meanings", {})
-        facts += [(f"flag {flag}", str(meanings.get(flag, ""))) for flag in doc.route.flags]
+        facts += [(f"flag {flag}", flag_line(flag, doc.route.attrs)) for flag in doc.route.flags]
         facts += [(f"evidence p.{e.page}", " ".join(e.text.split())) for e in doc.route.evidence]
     facts += [
         ("mandatory", sum(r["priority"] == "Mandatory" for r in table)),

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import obligations
 from .document import SCHEMA_VERSION, Document, Finding, FindingKind
+from .routes import flag_line
 
 FORMATS = ("table", "json", "csv", "xlsx", "md")
 
@@ -82,8 +83,7 @@ def to_table(doc: Document, width: int | None = None) -> str:
         if r.get("meaning"):
             lines += textwrap.wrap(r["meaning"], width, initial_indent="  ", subsequent_indent="  ")
         for flag in r.get("flags", []):
-            meaning = r.get("flag_meanings", {}).get(flag, "")
-            lines += textwrap.wrap(f"{flag}: {meaning}", width, initial_indent="  + ", subsequent_indent="    ")
+            lines += textwrap.wrap(flag_line(flag, r), width, initial_indent="  + ", subsequent_indent="    ")
         if r.get("caution"):
             lines += textwrap.wrap(r["caution"], width, initial_indent="  ! ", subsequent_indent="    ")
         for e in r["evidence"]:

@@ -12,7 +12,7 @@ shown as evidence.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -139,6 +139,15 @@ def publisher_flags(procedure: dict[str, Any]) -> list[str]:
     return [flag for flag, field in TECHNIQUE_FLAGS if techniques.get(field) is True]
 
 
+def flag_line(flag: str, attrs: Mapping[str, Any]) -> str:
+    """A flag for a report: who says so (the publisher, or the flags head's score) and what it means."""
+    if flag in attrs.get("flags_published", ()):
+        why = "stated by the publisher"
+    else:
+        why = f"score {attrs.get('flag_scores', {}).get(flag, 0.0):.2f}"
+    return f"{flag} ({why}): {attrs.get('flag_meanings', {}).get(flag, '')}"
+
+
 def opening(texts: Sequence[str]) -> str:
     """The first `OPENING_CHARS` characters of the units, joined."""
     out, length = [], 0
@@ -165,6 +174,7 @@ class RouteModel:
         self.name = f"routes.minilm-head.{meta['version']}"
         self.threshold = float(self.config.get("threshold", 0.0))
         self.caution_below = float(self.config.get("caution_below", 0.0))
+        self.flags_need_telltale = set(self.config.get("flags_need_telltale", []))
         self.text_only = text_only
         self.encoder = EncoderRef(folder, encoder)
 
@@ -237,9 +247,14 @@ class RouteModel:
         if span and (published or published_flags):
             evidence.append(doc.evidence(span[0], span[1]))
         named = [{key for _, _, key in telltales(text)} for text in texts]
-        flags = [f for f, p in flag_scores.items() if p >= 0.5]
-        if len(whole) > LONG_DOCUMENT_CHARS:  # a tender states its flags; the head learnt from notices
-            flags = [f for f in flags if any(f"flag:{f}" in keys for keys in named)]
+        # a tender states its flags (the head learnt from notices), and so must a notice for the flags
+        # the config names, whose head guesses too often from the kind of service alone
+        must_name = set(catalogue().flags) if len(whole) > LONG_DOCUMENT_CHARS else self.flags_need_telltale
+        flags = [
+            f
+            for f, p in flag_scores.items()
+            if p >= 0.5 and (f not in must_name or any(f"flag:{f}" in keys for keys in named))
+        ]
         # a call-off names its framework or DPS; only a notice that sets one up carries the flag
         flags = sorted({f for f in [*flags, *published_flags] if (f, route) not in CALL_OFF_OF})
         wanted = {f"route:{route}", f"regime:{regime}", *(f"flag:{f}" for f in flags)}
