@@ -75,6 +75,13 @@ def test_patterns_catch_what_phrases_cannot_and_count_once():
     assert not {key for _, _, key in telltales("Bidding is restricted to suppliers on the tender list.")}
 
 
+def test_a_phrase_listed_under_two_ids_counts_for_both():
+    index = PhraseIndex([("grant funding", "regime:grant"), ("grant funding", "route:grant"), ("grant", "x")])
+    assert index.find("This is grant funding.") == [(8, 21, "regime:grant"), (8, 21, "route:grant")]
+    keys = {key for _, _, key in telltales("Direct Award Process C under the PSR, with grant funding.")}
+    assert {"route:psr_direct_award_c", "regime:grant", "route:grant"} <= keys
+
+
 def test_a_phrase_ending_in_a_number_does_not_cut_a_longer_number_short():
     index = PhraseIndex([("Schedule 3", "lt"), ("ISO 27001", "iso")])
     assert [o for _, _, o in index.find("Services listed in Schedule 3 to the Regulations.")] == ["lt"]

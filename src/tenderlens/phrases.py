@@ -41,7 +41,9 @@ def compact(text: str) -> tuple[str, list[int]]:
 
 
 class PhraseIndex:
-    """Phrases and patterns, each owned by an id; `find` returns (start, end, id) in the original text.
+    """Phrases and patterns, each owned by one id or more; `find` returns (start, end, id) in the
+    original text, once for each id that owns the match ("grant funding" is both a regime's and a
+    route's tell-tale).
 
     A pattern match that overlaps an earlier match of the same id is dropped, so one wording counts once.
     """
@@ -53,12 +55,12 @@ class PhraseIndex:
         patterns: Iterable[tuple[str, str]] = (),
         min_length: int = 3,
     ) -> None:
-        self.owner: dict[str, str] = {}
+        self.owners: dict[str, list[str]] = {}
         for phrase, owner in phrases:
             key, _ = compact(phrase)
-            if len(key) >= min_length:
-                self.owner.setdefault(key, owner)
-        ordered = sorted(self.owner, key=len, reverse=True)  # the longest phrase wins at a position
+            if len(key) >= min_length and owner not in self.owners.setdefault(key, []):
+                self.owners[key].append(owner)
+        ordered = sorted(self.owners, key=len, reverse=True)  # the longest phrase wins at a position
         self.pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self.patterns = [(re.compile(p, re.IGNORECASE), owner) for p, owner in patterns]
 
@@ -87,5 +89,5 @@ class PhraseIndex:
                 continue
             if match.group(0)[-1].isdigit() and _NUMBER_GOES_ON.match(text, end):
                 continue
-            found.append((start, end, self.owner[match.group(0)]))
+            found += [(start, end, owner) for owner in self.owners[match.group(0)]]
         return found
