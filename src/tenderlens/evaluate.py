@@ -383,6 +383,8 @@ def flag_cross_validation(
         featurise(e, encoder.encode(e.texts), spec, config) for e in (authored_examples, real_examples)
     )
     truth = np.array([flag in labels for labels in real_examples.labels])
+    judged_authored = authored_examples.judged or [None] * len(authored_examples.texts)
+    judged_real = real_examples.judged or [None] * len(real_examples.texts)
     real_weight = int(config.get("real_weight", 1))
     new_head = head_maker(config, "flags", multilabel=True)
 
@@ -401,7 +403,7 @@ def flag_cross_validation(
             train, held = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
             X = np.vstack([X_authored, np.tile(X_real[train], (real_weight, 1))])
             labels = authored_examples.labels + [real_examples.labels[i] for i in train] * real_weight
-            judged = (authored_examples.judged or []) + [(real_examples.judged or [])[i] for i in train] * real_weight
+            judged = judged_authored + [judged_real[i] for i in train] * real_weight
             head = new_head().fit(X, labels, judged)
             column = list(head.classes_).index(flag)
             predicted[held] = head.predict_proba(X_real[held])[:, column] >= 0.5

@@ -45,9 +45,12 @@ class LinearHead:
         weight = "balanced" if self.balanced else None
         if self.multilabel:
             classes = sorted({label for labels in y for label in labels})
+            judged_on = [None] * len(y) if judged is None else judged
+            if len(judged_on) != len(y):
+                raise ValueError(f"judged has {len(judged_on)} rows for {len(y)} labels")
             coefs, intercepts = [], []
             for label in classes:
-                rows = [i for i, on in enumerate(judged or [None] * len(y)) if on is None or label in on]
+                rows = [i for i, on in enumerate(judged_on) if on is None or label in on]
                 target = np.array([label in y[i] for i in rows], dtype=int)
                 model = LogisticRegression(C=self.C, class_weight=weight, max_iter=3000, random_state=self.seed)
                 model.fit(X if len(rows) == len(y) else np.asarray(X)[rows], target)  # no copy when all are judged
