@@ -89,6 +89,26 @@ def test_a_phrase_ending_in_a_number_does_not_cut_a_longer_number_short():
     assert [o for _, _, o in index.find("Certified to ISO 27001:2022.")] == ["iso"]
 
 
+def test_a_longer_phrase_that_is_not_a_whole_word_leaves_the_shorter_one_found():
+    index = PhraseIndex([("direct award", "da"), ("Direct Award C", "psr_c"), ("net zero", "carbon")])
+    assert [o for _, _, o in index.find("A direct award contract was made.")] == ["da"]
+    assert [o for _, _, o in index.find("Under Direct Award C, the trust...")] == ["psr_c"]
+    assert [o for _, _, o in index.find("It has net zero commitments.")] == ["carbon"]
+    assert not index.find("The directawardcontract field.")
+
+
+def test_a_call_off_under_a_named_framework_is_a_call_off_tell_tale():
+    def routes(text):
+        return [key for _, _, key in telltales(text) if key.startswith("route:")]
+
+    assert routes("The appointment was made under the Regional Housing Consortium's Electrical Works Framework.") == [
+        "route:framework_call_off"
+    ]
+    assert routes("Awarded via their existing estates framework.") == ["route:framework_call_off"]
+    assert "route:framework_call_off" not in routes("Suppliers appointed to this framework will be listed.")
+    assert routes("The contract was directly awarded to the incumbent.") == ["route:direct_award"]
+
+
 def test_flag_patterns_read_inflected_wordings_but_not_a_call_off():
     def flags(text):
         return {key for _, _, key in telltales(text) if key.startswith("flag:")}

@@ -77,17 +77,29 @@ class PhraseIndex:
         if self.pattern is None:
             return []
         key, offsets = compact(text)
-        found = []
-        for match in self.pattern.finditer(key):
-            start = offsets[match.start()]
-            end = offsets[match.end() - 1] + 1
-            before = text[start - 1] if start else " "
-            after = text[end] if end < len(text) else " "
-            # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022", but a
-            # number is not cut short: "Schedule 3" is not in "Schedule 31" or "Schedule\n3.11.1"
-            if before.isalnum() or (after.isalpha() and not match.group(0)[-1].isdigit()):
+        found: list[tuple[int, int, str]] = []
+        position = 0
+        while (match := self.pattern.search(key, position)) is not None:
+            # the longest phrase at a position may fail the word checks ("Direct Award C" in "direct
+            # award contract") where a shorter one, a prefix of it, passes ("direct award")
+            at, longest = match.start(), match.group(0)
+            phrase = next((longest[:n] for n in range(len(longest), 0, -1)
+                           if longest[:n] in self.owners and self._whole(text, longest[:n], offsets, at)), None)
+            if phrase is None:
+                position = at + 1
                 continue
-            if match.group(0)[-1].isdigit() and _NUMBER_GOES_ON.match(text, end):
-                continue
-            found += [(start, end, owner) for owner in self.owners[match.group(0)]]
+            start, end = offsets[at], offsets[at + len(phrase) - 1] + 1
+            found += [(start, end, owner) for owner in self.owners[phrase]]
+            position = at + len(phrase)
         return found
+
+    @staticmethod
+    def _whole(text: str, phrase: str, offsets: list[int], at: int) -> bool:
+        start, end = offsets[at], offsets[at + len(phrase) - 1] + 1
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022", but a
+        # number is not cut short: "Schedule 3" is not in "Schedule 31" or "Schedule\n3.11.1"
+        if before.isalnum() or (after.isalpha() and not phrase[-1].isdigit()):
+            return False
+        return not (phrase[-1].isdigit() and _NUMBER_GOES_ON.match(text, end))
