@@ -97,6 +97,13 @@ def test_a_longer_phrase_that_is_not_a_whole_word_leaves_the_shorter_one_found()
     assert not index.find("The directawardcontract field.")
 
 
+def test_a_phrase_is_found_in_the_plural_but_not_inside_a_longer_word():
+    index = PhraseIndex([("call-off", "co"), ("DPIA", "dpia"), ("open", "op")])
+    assert index.find("Call-offs follow. Two DPIAs were done.") == [(0, 9, "co"), (22, 27, "dpia")]
+    assert not index.find("The framework opensource reopens.")
+    assert [o for _, _, o in index.find("It opens soon.")] == ["op"]
+
+
 def test_a_call_off_under_a_named_framework_is_a_call_off_tell_tale():
     def routes(text):
         return [key for _, _, key in telltales(text) if key.startswith("route:")]

@@ -3,7 +3,7 @@ hyphens or slashes.
 
 Phrases and text are compared in a compact form (lower case; letters, digits and '+' only), and
 word boundaries are checked on the original text, so "DCB 0129", "DCB-0129" and "dcb0129" all
-match the phrase "DCB0129", and "call off" matches "call-off". A token-based spaCy PhraseMatcher
+match the phrase "DCB0129", and "call off" matches "call-off" and "call-offs". A token-based spaCy PhraseMatcher
 misses such variants because each tokenises differently.
 
 Where no fixed phrase fits ("RM6187", "a restricted, below threshold procedure"), a catalogue entry
@@ -83,23 +83,25 @@ class PhraseIndex:
             # the longest phrase at a position may fail the word checks ("Direct Award C" in "direct
             # award contract") where a shorter one, a prefix of it, passes ("direct award")
             at, longest = match.start(), match.group(0)
-            phrase = next((longest[:n] for n in range(len(longest), 0, -1)
-                           if longest[:n] in self.owners and self._whole(text, longest[:n], offsets, at)), None)
-            if phrase is None:
+            for phrase in (longest[:n] for n in range(len(longest), 0, -1) if longest[:n] in self.owners):
+                if (span := self._span(text, phrase, offsets, at)) is not None:
+                    found += [(*span, owner) for owner in self.owners[phrase]]
+                    position = at + len(phrase)
+                    break
+            else:
                 position = at + 1
-                continue
-            start, end = offsets[at], offsets[at + len(phrase) - 1] + 1
-            found += [(start, end, owner) for owner in self.owners[phrase]]
-            position = at + len(phrase)
         return found
 
     @staticmethod
-    def _whole(text: str, phrase: str, offsets: list[int], at: int) -> bool:
+    def _span(text: str, phrase: str, offsets: list[int], at: int) -> tuple[int, int] | None:
+        """The phrase's (start, end) in ``text`` where it stands as whole words, a plural 's' included."""
         start, end = offsets[at], offsets[at + len(phrase) - 1] + 1
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        # whole words only: "CQC" but not inside "NCQCX"; "27001" may run on into ":2022", but a
-        # number is not cut short: "Schedule 3" is not in "Schedule 31" or "Schedule\n3.11.1"
-        if before.isalnum() or (after.isalpha() and not phrase[-1].isdigit()):
-            return False
-        return not (phrase[-1].isdigit() and _NUMBER_GOES_ON.match(text, end))
+        if start and text[start - 1].isalnum():  # "CQC" but not inside "NCQCX"
+            return None
+        if phrase[-1].isdigit():
+            # "27001" may run on into ":2022", but a number is not cut short: "Schedule 3" is not
+            # in "Schedule 31" or "Schedule\n3.11.1"
+            return None if _NUMBER_GOES_ON.match(text, end) else (start, end)
+        if text[end : end + 1] in ("s", "S") and not text[end + 1 : end + 2].isalpha():
+            end += 1  # "call-offs", "DPIAs"
+        return None if text[end : end + 1].isalpha() else (start, end)
