@@ -206,3 +206,10 @@ def test_xlsx_converts_to_pdf_with_libreoffice(tmp_path: Path):
     pdf = out / "matrix.pdf"
     assert pdf.exists() and pdf.stat().st_size > 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_terminal_table_gives_each_finding_its_score():
+    lines = to_table(_document(), width=120).splitlines()
+    assert "page  kind        label     score text" in lines
+    assert any(line.startswith("   1  requirement mandatory 0.90  The Supplier shall respond") for line in lines)
+    assert any(line.startswith("   2  requirement desirable 0.80  ") for line in lines)

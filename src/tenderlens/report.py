@@ -93,20 +93,21 @@ def to_table(doc: Document, width: int | None = None) -> str:
     for warning in doc.warnings:
         lines.append(f"! {warning}")
     lines.append("")
-    text_width = max(30, width - 27)
-    lines.append(f"{'page':>4}  {'kind':<11} {'label':<9} text")
+    indent = " " * 33
+    text_width = max(30, width - len(indent))
+    lines.append(f"{'page':>4}  {'kind':<11} {'label':<9} {'score':<5} text")
     lines.append("-" * width)
     for f in data["findings"]:
         wrapped = textwrap.wrap(f["text"], text_width) or [""]
-        lines.append(f"{f['page']:>4}  {f['kind'][:11]:<11} {f['label'][:9]:<9} {wrapped[0]}")
-        lines += [" " * 27 + more for more in wrapped[1:3]]
+        lines.append(f"{f['page']:>4}  {f['kind'][:11]:<11} {f['label'][:9]:<9} {f['score']:<5.2f} {wrapped[0]}")
+        lines += [indent + more for more in wrapped[1:3]]
         if len(wrapped) > 3:
             lines[-1] += " ..."
         extras = [fact["text"] for fact in f.get("facts", [])]
         if f.get("obligations"):
             extras.append("obligations: " + ", ".join(f["obligations"]))
         if extras:
-            lines.append(" " * 27 + "[" + "; ".join(extras) + "]")
+            lines.append(indent + "[" + "; ".join(extras) + "]")
     if data["obligations"]:
         lines += ["", "Obligations:"]
         for o in data["obligations"]:
