@@ -3,8 +3,8 @@ hyphens or slashes.
 
 Phrases and text are compared in a compact form (lower case; letters, digits and '+' only), and
 word boundaries are checked on the original text, so "DCB 0129", "DCB-0129" and "dcb0129" all
-match the phrase "DCB0129", and "call off" matches "call-off" and "call-offs". A token-based spaCy PhraseMatcher
-misses such variants because each tokenises differently.
+match the phrase "DCB0129", and "call off" matches "call-off" and "call-offs". A token-based spaCy
+PhraseMatcher misses such variants because each tokenises differently.
 
 Where no fixed phrase fits ("RM6187", "a restricted, below threshold procedure"), a catalogue entry
 may add regular-expression `patterns`, matched case-insensitively on the original text.
