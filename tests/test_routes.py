@@ -2,21 +2,26 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 from conftest import make_document
 
 from tenderlens.document import BlockKind
 from tenderlens.ingest import read
+from tenderlens.models import LinearHead
 from tenderlens.phrases import PhraseIndex
 from tenderlens.pipeline import Pipeline
 from tenderlens.report import to_table
 from tenderlens.routes import (
     CAUTION,
     LONG_DOCUMENT_CHARS,
+    SHORT_HEAD,
     Prediction,
     RouteModel,
     catalogue,
     publisher_route,
+    route_proba,
     rule_route,
+    short_notice_head,
     stated_route,
     telltales,
 )
@@ -237,6 +242,62 @@ def test_ocds_techniques_state_a_framework_unless_text_only_or_a_call_off(tmp_pa
     assert RouteModel()(call_off).route.flags == ()
 
 
+def test_the_short_notice_head_is_the_route_prior_of_short_notices_against_all():
+    long_open = "Open procedure for grounds maintenance across the district. " * 3
+    notices = (
+        [(long_open, "open")] * 8 + [("Call-off: IT kit", "framework_call_off")] * 3 + [("Alarm monitoring", "open")]
+    )
+    head = short_notice_head(notices, ["framework_call_off", "open", "sbri"], chars=120)
+    # Laplace-smoothed shares over the two routes seen: short 4/6 and 2/6, all 4/14 and 10/14
+    assert np.allclose(head.coef_[:, 0], [np.log((4 / 6) / (4 / 14)), np.log((2 / 6) / (10 / 14)), 0.0])
+    assert head.coef_[2, 0] == 0.0  # sbri never occurs: nothing is known of it
+
+
+def test_the_short_notice_prior_moves_only_short_notices():
+    route = LinearHead()
+    route.classes_, route.coef_, route.intercept_ = (
+        np.array(["framework_call_off", "open"]),
+        np.zeros((2, 1)),
+        np.zeros(2),
+    )
+    short = LinearHead()
+    short.classes_, short.coef_, short.intercept_ = route.classes_, np.array([[1.0], [-1.0]]), np.zeros(2)
+    texts = ["PSN DNS service", "x" * 200]
+    proba = route_proba({"route": route, SHORT_HEAD: short}, np.zeros((2, 1)), texts, short_chars=120)
+    assert proba[0, 0] > 0.85 and np.allclose(proba[1], [0.5, 0.5])
+    assert np.allclose(route_proba({"route": route}, np.zeros((2, 1)), texts, short_chars=120), 0.5)
+
+
+def test_the_shipped_route_model_has_the_short_notice_prior():
+    model = RouteModel()
+    assert model.short_chars == 120 and SHORT_HEAD in model.heads
+    weights = dict(zip(model.heads[SHORT_HEAD].classes_, model.heads[SHORT_HEAD].coef_[:, 0], strict=True))
+    assert weights["open"] < 0 < weights["framework_call_off"]
+
+
+def test_ocds_facts_are_not_route_text(tmp_path, monkeypatch):
+    doc = Pipeline.from_names(["segment.v1"])(
+        _ocds(
+            tmp_path,
+            "Open procedure",
+            value={"amount": 250000, "currency": "GBP"},
+            tenderPeriod={"endDate": "2026-03-01"},
+        )
+    )
+    assert "GBP 250,000" in doc.text and doc.meta["facts_span"]
+    model = RouteModel(text_only=True)
+    seen = []
+
+    def predict(texts):
+        seen.extend(texts)
+        return [Prediction("pcr2015", "open", 0.9, {"open": 0.9}, {})]
+
+    monkeypatch.setattr(model, "predict", predict)
+    model(doc)
+    assert "Courier services" in seen[0] and "pathology samples" in seen[0]
+    assert "250,000" not in seen[0] and "2026-03-01" not in seen[0] and "Procedure" not in seen[0]
+
+
 def test_route_has_meaning_and_evidence_with_pages():
     doc = make_document(
         [
@@ -253,14 +314,20 @@ def test_route_has_meaning_and_evidence_with_pages():
     assert route.evidence[0].page == 1 and "call-off" in route.evidence[0].text
 
 
-def test_a_route_the_text_hardly_supports_carries_a_caution_in_the_report():
+def test_a_route_the_text_hardly_supports_carries_a_caution_in_the_report(monkeypatch):
     model = RouteModel()
     thin = Pipeline.from_names(["segment.v1"])(
         make_document([(BlockKind.PARAGRAPH, "Alarm monitoring. Alarm monitoring service for council buildings.")])
     )
-    guessed = model(thin)
-    assert guessed.route.score < model.caution_below and guessed.route.attrs["caution"] == CAUTION
+    guessed = model(thin)  # a short notice naming no route, whatever its score
+    assert len(thin.text) < model.short_chars and guessed.route.attrs["caution"] == CAUTION
     assert "! A guess" in to_table(guessed)
+    longer = Pipeline.from_names(["segment.v1"])(make_document([(BlockKind.PARAGRAPH, "Alarm monitoring. " * 10)]))
+    monkeypatch.setattr(model, "predict", lambda texts: [Prediction("pcr2015", "open", 0.45, {"open": 0.45}, {})])
+    assert model(longer).route.attrs["caution"] == CAUTION
+    monkeypatch.setattr(model, "predict", lambda texts: [Prediction("pcr2015", "open", 0.55, {"open": 0.55}, {})])
+    assert "caution" not in model(longer).route.attrs
+    monkeypatch.undo()
     stated = model(
         Pipeline.from_names(["segment.v1"])(
             make_document(

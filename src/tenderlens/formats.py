@@ -219,8 +219,8 @@ def read_ocds(path: Path) -> Document:
             if lot_text:
                 builder.add_block(BlockKind.LIST_ITEM, [(f"Lot {lot.get('id', '')}: {lot_text}", None)])
     facts = _facts(release, tender)
-    for label, value in facts.items():
-        builder.add_block(BlockKind.PARAGRAPH, [(f"{label}: {value}", None)])
+    blocks = [builder.add_block(BlockKind.PARAGRAPH, [(f"{label}: {value}", None)]) for label, value in facts.items()]
+    facts_span = [blocks[0].start, blocks[-1].end] if blocks else None
     procedure = {k: tender[k] for k in OCDS_PROCEDURE_FIELDS if tender.get(k)}
     procedure_span = None
     if procedure:  # kept apart (meta.procedure_span) so that text-only routing can ignore it
@@ -235,6 +235,7 @@ def read_ocds(path: Path) -> Document:
         "tag": release.get("tag"),
         "procedure": procedure,
         "procedure_span": procedure_span,
+        "facts_span": facts_span,
         **{k.lower().replace(" ", "_"): v for k, v in facts.items()},
     }
     doc = builder.build(meta=meta)

@@ -26,6 +26,14 @@ CARD = "README.md"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
+def softmax(scores: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
+    """Each row of scores as probabilities."""
+    shifted = np.asarray(scores, dtype=np.float64) - np.max(scores, axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    proba: NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
+    return proba
+
+
 class LinearHead:
     """Softmax (one label per row) or independent sigmoids (multi-label) over feature rows."""
 
@@ -80,10 +88,7 @@ class LinearHead:
         if self.multilabel:
             sigmoid: NDArray[np.float64] = 1 / (1 + np.exp(-scores))
             return sigmoid
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        softmax: NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
-        return softmax
+        return softmax(scores)
 
     def predict(self, X: NDArray[np.floating[Any]]) -> NDArray[Any]:
         proba = self.predict_proba(X)

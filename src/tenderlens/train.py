@@ -268,8 +268,8 @@ def train(
     ]
     progress(f"reading {len(corpora.files(sources))} corpus files")
     units = corpora.read_units(sources, spec.required)
-    if config.get("real_notices"):
-        units += real_notices() * int(config.get("real_weight", 1))
+    real = real_notices() if config.get("real_notices") else []
+    units += real * int(config.get("real_weight", 1))
     _validate(spec, units, config.get("extra_labels"))
     splits = corpora.by_split(units)
     progress("split by document: " + ", ".join(f"{k} {len(v)} units" for k, v in splits.items()))
@@ -311,6 +311,13 @@ def train(
                     X = with_preceding(X, heads[head_name].predict_proba(X), examples.documents, scale)
                 final = heads.get("sequence", heads[head_name])
                 metrics.setdefault(split, {})[head_name] = score(final, X, examples.labels)
+    short_chars = int(config.get("short_notice_chars", 0))
+    if short_chars and real and "route" in heads:
+        from .routes import SHORT_HEAD, short_notice_head
+
+        progress(f"fitting head {SHORT_HEAD!r}: the route prior of the real notices under {short_chars} characters")
+        classes = [str(c) for c in heads["route"].classes_]
+        heads[SHORT_HEAD] = short_notice_head([(u["text"], u["route"]) for u in real], classes, short_chars)
     folder = Path(output) if output else ROOT / "models" / f"{name}-{version}"
     meta = {
         "task": name,
