@@ -113,9 +113,9 @@ def test_a_call_off_under_a_named_framework_is_a_call_off_tell_tale():
     def routes(text):
         return [key for _, _, key in telltales(text) if key.startswith("route:")]
 
-    assert routes("The appointment was made under the Regional Housing Consortium's Electrical Works Framework.") == [
-        "route:framework_call_off"
-    ]
+    assert routes(
+        "The order was placed under the Midland Estates Alliance's Minor Works, Roofing and Repairs Framework."
+    ) == ["route:framework_call_off"]
     assert routes("Awarded via their existing estates framework.") == ["route:framework_call_off"]
     assert "route:framework_call_off" not in routes("Suppliers appointed to this framework will be listed.")
     assert routes("The contract was directly awarded to the incumbent.") == ["route:direct_award"]
@@ -244,9 +244,7 @@ def test_ocds_techniques_state_a_framework_unless_text_only_or_a_call_off(tmp_pa
 
 def test_the_short_notice_head_is_the_route_prior_of_short_notices_against_all():
     long_open = "Open procedure for grounds maintenance across the district. " * 3
-    notices = (
-        [(long_open, "open")] * 8 + [("Call-off: IT kit", "framework_call_off")] * 3 + [("Alarm monitoring", "open")]
-    )
+    notices = [(long_open, "open")] * 8 + [("Call-off: IT kit", "framework_call_off")] * 3 + [("Pest control", "open")]
     head = short_notice_head(notices, ["framework_call_off", "open", "sbri"], chars=120)
     # Laplace-smoothed shares over the two routes seen: short 4/6 and 2/6, all 4/14 and 10/14
     assert np.allclose(head.coef_[:, 0], [np.log((4 / 6) / (4 / 14)), np.log((2 / 6) / (10 / 14)), 0.0])
@@ -262,7 +260,7 @@ def test_the_short_notice_prior_moves_only_short_notices():
     )
     short = LinearHead()
     short.classes_, short.coef_, short.intercept_ = route.classes_, np.array([[1.0], [-1.0]]), np.zeros(2)
-    texts = ["PSN DNS service", "x" * 200]
+    texts = ["Pest control visits", "x" * 200]
     proba = route_proba({"route": route, SHORT_HEAD: short}, np.zeros((2, 1)), texts, short_chars=120)
     assert proba[0, 0] > 0.85 and np.allclose(proba[1], [0.5, 0.5])
     assert np.allclose(route_proba({"route": route}, np.zeros((2, 1)), texts, short_chars=120), 0.5)
@@ -317,12 +315,12 @@ def test_route_has_meaning_and_evidence_with_pages():
 def test_a_route_the_text_hardly_supports_carries_a_caution_in_the_report(monkeypatch):
     model = RouteModel()
     thin = Pipeline.from_names(["segment.v1"])(
-        make_document([(BlockKind.PARAGRAPH, "Alarm monitoring. Alarm monitoring service for council buildings.")])
+        make_document([(BlockKind.PARAGRAPH, "Pest control. Pest control visits to council depots.")])
     )
     guessed = model(thin)  # a short notice naming no route, whatever its score
     assert len(thin.text) < model.short_chars and guessed.route.attrs["caution"] == CAUTION
     assert "! A guess" in to_table(guessed)
-    longer = Pipeline.from_names(["segment.v1"])(make_document([(BlockKind.PARAGRAPH, "Alarm monitoring. " * 10)]))
+    longer = Pipeline.from_names(["segment.v1"])(make_document([(BlockKind.PARAGRAPH, "Pest control. " * 10)]))
     monkeypatch.setattr(model, "predict", lambda texts: [Prediction("pcr2015", "open", 0.45, {"open": 0.45}, {})])
     assert model(longer).route.attrs["caution"] == CAUTION
     monkeypatch.setattr(model, "predict", lambda texts: [Prediction("pcr2015", "open", 0.55, {"open": 0.55}, {})])
