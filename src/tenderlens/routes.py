@@ -189,17 +189,6 @@ def flag_line(flag: str, attrs: Mapping[str, Any]) -> str:
     return f"{flag} ({why}): {attrs.get('flag_meanings', {}).get(flag, '')}"
 
 
-def opening(texts: Sequence[str]) -> str:
-    """The first `OPENING_CHARS` characters of the units, joined."""
-    out, length = [], 0
-    for text in texts:
-        out.append(text)
-        length += len(text) + 1
-        if length >= OPENING_CHARS:
-            break
-    return "\n".join(out)[:OPENING_CHARS]
-
-
 class RouteModel:
     """Regime and route heads over MiniLM embeddings and tell-tale counts."""
 
@@ -274,7 +263,9 @@ class RouteModel:
         whole = "\n".join(texts)
         if not whole.strip():
             return doc
-        regime, route, score, scores, flag_scores = self.predict([opening(texts) + "\n" + whole[OPENING_CHARS:]])[0]
+        # the features embed the opening and count tell-tales in all of it; the short-notice prior and
+        # the caution below measure the same text
+        regime, route, score, scores, flag_scores = self.predict([whole])[0]
         evidence: list[Evidence] = []
         attrs: dict[str, Any] = {"decided_by": "model"}
         # in a long document (a tender, not a notice) the procedure it names over and over wins
